@@ -1,0 +1,87 @@
+// The embedded Kafka broker as a standalone process, for other processes and tools (kcat):
+//   kafkaconnector-broker [--brokers N] [--bootstrap-file PATH] [--topic NAME[:PARTITIONS]]...
+// Prints exactly one line "bootstrap.servers=<host:port,...>" on stdout when ready and runs
+// until Ctrl+C or SIGTERM.
+using System.Runtime.InteropServices;
+using KafkaConnector.Testing;
+
+var brokers = 1;
+string? bootstrapFile = null;
+var topics = new List<(string Name, int Partitions)>();
+
+for (var i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--brokers" when i + 1 < args.Length && int.TryParse(args[i + 1], out var n) && n >= 1:
+            brokers = n;
+            i++;
+            break;
+        case "--bootstrap-file" when i + 1 < args.Length:
+            bootstrapFile = args[++i];
+            break;
+        case "--topic" when i + 1 < args.Length:
+            var spec = args[++i].Split(':', 2);
+            if (spec.Length == 2 && !(int.TryParse(spec[1], out var p) && p >= 1))
+            {
+                return Usage($"--topic '{args[i]}': the partition count must be a whole number of at least 1");
+            }
+
+            topics.Add((spec[0], spec.Length == 2 ? int.Parse(spec[1], System.Globalization.CultureInfo.InvariantCulture) : 1));
+            break;
+        case "-h" or "--help":
+            return Usage(null);
+        default:
+            return Usage($"unknown or incomplete argument '{args[i]}'");
+    }
+}
+
+using var stop = new CancellationTokenSource();
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; stop.Cancel(); });
+
+await using var cluster = EmbeddedKafkaCluster.Start(brokers);
+foreach (var (name, partitions) in topics)
+{
+    cluster.CreateTopic(name, partitions, Math.Min(3, brokers));
+}
+
+if (bootstrapFile is not null)
+{
+    // Write then rename, so a reader polling for the file never sees it half written.
+    var temp = bootstrapFile + ".tmp";
+    await File.WriteAllTextAsync(temp, cluster.BootstrapServers);
+    File.Move(temp, bootstrapFile, overwrite: true);
+}
+
+Console.Out.WriteLine($"bootstrap.servers={cluster.BootstrapServers}");
+Console.Out.Flush();
+Console.Error.WriteLine($"embedded Kafka broker: {brokers} broker(s) up; Ctrl+C or SIGTERM stops it");
+
+try
+{
+    await Task.Delay(Timeout.Infinite, stop.Token);
+}
+catch (OperationCanceledException)
+{
+    // Asked to stop.
+}
+
+Console.Error.WriteLine("embedded Kafka broker: stopping");
+if (bootstrapFile is not null)
+{
+    File.Delete(bootstrapFile);
+}
+
+return 0;
+
+static int Usage(string? error)
+{
+    if (error is not null)
+    {
+        Console.Error.WriteLine($"error: {error}");
+    }
+
+    Console.Error.WriteLine("usage: kafkaconnector-broker [--brokers N] [--bootstrap-file PATH] [--topic NAME[:PARTITIONS]]...");
+    return error is null ? 0 : 2;
+}
