@@ -1,0 +1,151 @@
+using Confluent.Kafka;
+using KafkaConnector.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace KafkaConnector.Configuration;
+
+/// <summary>
+/// Builds Kafka clients and their configurations: the connector's defaults, then <c>All</c>, then
+/// the client's own section (<c>Producer</c>, <c>Consumer</c> or <c>Admin</c>), each later layer
+/// winning key by key. Every client it builds logs through <see cref="ILogger"/>.
+/// </summary>
+internal sealed class KafkaClientFactory(IOptions<KafkaConnectorOptions> options, ILoggerFactory loggerFactory, KafkaConnectorMetrics metrics)
+{
+    /// <summary>Producer defaults: no loss, no duplicates from retries, small batching delay.</summary>
+    internal static readonly IReadOnlyDictionary<string, string> ProducerDefaults = new Dictionary<string, string>
+    {
+        ["acks"] = "all",
+        ["enable.idempotence"] = "true",
+        ["linger.ms"] = "5",
+    };
+
+    /// <summary>
+    /// Consumer defaults: offsets are stored by the connector only after a message was handed to
+    /// code and committed explicitly; a full fetch queue is re-checked after 10 ms, not librdkafka's 1 s.
+    /// </summary>
+    internal static readonly IReadOnlyDictionary<string, string> ConsumerDefaults = new Dictionary<string, string>
+    {
+        ["enable.auto.commit"] = "false",
+        ["enable.auto.offset.store"] = "false",
+        ["fetch.queue.backoff.ms"] = "10",
+    };
+
+    private readonly KafkaConnectorOptions _options = options.Value;
+    private readonly ILogger _logger = loggerFactory.CreateLogger("KafkaConnector.Client");
+
+    internal KafkaConnectorOptions Options => _options;
+
+    /// <summary>A producer of raw bytes with the configured properties.</summary>
+    /// <exception cref="InvalidOperationException">The client could not be created; the message says why.</exception>
+    internal IProducer<byte[], byte[]> CreateProducer(string? clientId = null, Action<ProducerBuilder<byte[], byte[]>>? configure = null)
+    {
+        var config = CreateProducerConfig(clientId);
+        return Build("producer", config.ClientId, () =>
+        {
+            var builder = new ProducerBuilder<byte[], byte[]>(config)
+                .SetLogHandler((_, m) => ClientLog.Native(_logger, m))
+                .SetErrorHandler((p, e) => ClientLog.Error(_logger, metrics, p.Name, e));
+            configure?.Invoke(builder);
+            return builder.Build();
+        });
+    }
+
+    /// <summary>A consumer of raw bytes with the configured properties.</summary>
+    /// <exception cref="InvalidOperationException">The client could not be created; the message says why.</exception>
+    /// <param name="groupId">The group id, or null for a consumer that only reads assigned partitions.</param>
+    /// <param name="overrides">Native properties that win over configuration.</param>
+    /// <param name="configure">Further builder settings (rebalance handlers).</param>
+    /// <param name="onError">Called after an error is logged and counted, e.g. to end a stream on a fatal one.</param>
+    internal IConsumer<byte[], byte[]> CreateConsumer(
+        string? groupId,
+        IEnumerable<KeyValuePair<string, string>>? overrides = null,
+        Action<ConsumerBuilder<byte[], byte[]>>? configure = null,
+        Action<IConsumer<byte[], byte[]>, Error>? onError = null)
+    {
+        var config = CreateConsumerConfig(groupId, overrides);
+        return Build("consumer", config.ClientId, () =>
+        {
+            var builder = new ConsumerBuilder<byte[], byte[]>(config)
+                .SetLogHandler((_, m) => ClientLog.Native(_logger, m))
+                .SetErrorHandler((c, e) =>
+                {
+                    ClientLog.Error(_logger, metrics, c.Name, e);
+                    onError?.Invoke(c, e);
+                });
+            configure?.Invoke(builder);
+            return builder.Build();
+        });
+    }
+
+    /// <summary>An admin client with the configured properties.</summary>
+    internal IAdminClient CreateAdminClient() => Build("admin client", null, () =>
+        new AdminClientBuilder(CreateAdminConfig())
+            .SetLogHandler((_, m) => ClientLog.Native(_logger, m))
+            .SetErrorHandler((c, e) => ClientLog.Error(_logger, metrics, c.Name, e))
+            .Build());
+
+    private static T Build<T>(string kind, string? clientId, Func<T> build)
+    {
+        try
+        {
+            return build();
+        }
+        catch (Exception e) when (e is KafkaException or ArgumentException or InvalidOperationException)
+        {
+            throw new InvalidOperationException($"Could not create a Kafka {kind}{(clientId is null ? "" : $" '{clientId}'")}: {e.Message}", e);
+        }
+    }
+
+    internal ProducerConfig CreateProducerConfig(string? clientId = null)
+    {
+        var config = new ProducerConfig(Merge(ProducerDefaults, _options.All, _options.Producer));
+        if (clientId is not null)
+        {
+            config.ClientId = clientId;
+        }
+
+        return config;
+    }
+
+    internal ConsumerConfig CreateConsumerConfig(string? groupId, IEnumerable<KeyValuePair<string, string>>? overrides = null)
+    {
+        var merged = Merge(ConsumerDefaults, _options.All, _options.Consumer);
+        foreach (var (key, value) in overrides ?? [])
+        {
+            merged[NormalizeKey(key)] = value;
+        }
+
+        var config = new ConsumerConfig(merged);
+        if (groupId is not null)
+        {
+            config.GroupId = groupId;
+        }
+
+        return config;
+    }
+
+    internal AdminClientConfig CreateAdminConfig() =>
+        new(Merge(new Dictionary<string, string>(), _options.All, _options.Admin));
+
+    /// <summary>
+    /// Environment variables cannot carry dots in every shell, so <c>linger_ms</c> means
+    /// <c>linger.ms</c> (no librdkafka property has an underscore).
+    /// </summary>
+    internal static string NormalizeKey(string key) => key.Replace('_', '.');
+
+    internal static Dictionary<string, string> Merge(IReadOnlyDictionary<string, string> defaults, params IEnumerable<KeyValuePair<string, string>>[] layers)
+    {
+        var merged = new Dictionary<string, string>(defaults, StringComparer.Ordinal);
+        foreach (var layer in layers)
+        {
+            // Sorted, so that two spellings of one key (linger_ms, linger.ms) resolve the same way every time.
+            foreach (var (key, value) in layer.OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                merged[NormalizeKey(key)] = value;
+            }
+        }
+
+        return merged;
+    }
+}

@@ -1,0 +1,90 @@
+namespace KafkaConnector.Configuration;
+
+/// <summary>
+/// Settings of the connector, bound from the <c>KafkaConnector</c> configuration section.
+/// Native Kafka client properties (librdkafka names such as <c>bootstrap.servers</c>) go in
+/// <see cref="All"/>, <see cref="Producer"/>, <see cref="Consumer"/> and <see cref="Admin"/>; a
+/// key in a specific section wins over the same key in <see cref="All"/>. Every key and default is
+/// listed in docs/configuration.md.
+/// </summary>
+public sealed class KafkaConnectorOptions
+{
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string SectionName = "KafkaConnector";
+
+    /// <summary>Native properties for producers, consumers and admin clients alike.</summary>
+    public IDictionary<string, string> All { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Native producer properties; win over <see cref="All"/>.</summary>
+    public IDictionary<string, string> Producer { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Native consumer properties; win over <see cref="All"/>.</summary>
+    public IDictionary<string, string> Consumer { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Native admin client properties; win over <see cref="All"/>.</summary>
+    public IDictionary<string, string> Admin { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The layer this node belongs to (e.g. <c>microservices</c>): names the layer's broadcast
+    /// topic. Required for cluster features; letters, digits, '.', '_' and '-' only.
+    /// </summary>
+    public string? Layer { get; set; }
+
+    /// <summary>This node's id, unique within the layer: names the node's own topic and consumer group. Required for cluster features.</summary>
+    public string? NodeId { get; set; }
+
+    /// <summary>Consumption of system topics and receivers' topics.</summary>
+    public KafkaSystemOptions System { get; } = new();
+
+    /// <summary>Reactive consumption (<c>ConsumeReactive</c>).</summary>
+    public KafkaReactiveOptions Reactive { get; } = new();
+
+    /// <summary>
+    /// How long host shutdown may spend flushing producers and closing consumers (default 10 s).
+    /// What is still undelivered then is reported as failed, never dropped silently.
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a produce call waits for room when the client's local queue is full
+    /// (<c>queue.buffering.max.messages</c>) before it reports <c>Local_QueueFull</c> (default 30 s).
+    /// </summary>
+    public TimeSpan ProduceQueueFullTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>Settings for system topics and receivers (the original's <c>system.*</c> keys).</summary>
+public sealed class KafkaSystemOptions
+{
+    /// <summary>
+    /// Number of partitions of the system topics and the dispatch parallelism (the original's
+    /// <c>system.max.consumer.thread</c>, default 50).
+    /// </summary>
+    public int MaxConsumerThreads { get; set; } = 50;
+
+    /// <summary>How long one poll of the system consumer waits for messages (the original's <c>system.consumer.poll.ms</c>, default 500 ms).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+}
+
+/// <summary>Settings for reactive consumption (the original's <c>reactor.*</c> keys).</summary>
+public sealed class KafkaReactiveOptions
+{
+    /// <summary>
+    /// Consumers (each with its own poll thread) behind one group-subscribed reactive stream; the
+    /// group splits the partitions among them (the original's <c>reactor.max.consumer.thread</c>,
+    /// default 1). Streams on explicit partitions always use one.
+    /// </summary>
+    public int MaxConsumerThreads { get; set; } = 1;
+
+    /// <summary>
+    /// Messages buffered between the consumer and a slow observer (default 1000). When it is
+    /// full the partitions are paused (the consumer keeps polling, so it stays in its group) and
+    /// resumed once half of it has drained.
+    /// </summary>
+    public int BufferSize { get; set; } = 1000;
+
+    /// <summary>How often offsets of delivered messages are committed (default 1 s); also committed on revocation and close.</summary>
+    public TimeSpan CommitInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long one poll waits for messages (default 100 ms); bounds how fast a disposed stream stops polling.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+}

@@ -1,0 +1,108 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+
+namespace KafkaConnector.Configuration;
+
+/// <summary>
+/// Checks <see cref="KafkaConnectorOptions"/> at start-up. Each failure names the configuration key
+/// and the value at fault (secrets redacted); native properties are checked by librdkafka itself.
+/// </summary>
+internal sealed partial class KafkaConnectorOptionsValidator : IValidateOptions<KafkaConnectorOptions>
+{
+    private const string Section = KafkaConnectorOptions.SectionName;
+
+    /// <summary>Kafka's limit on topic names; the node topic is the longest system topic.</summary>
+    private const int MaxTopicNameLength = 249;
+
+    public ValidateOptionsResult Validate(string? name, KafkaConnectorOptions options)
+    {
+        var failures = new List<string>();
+
+        if (!HasBootstrapServers(options))
+        {
+            failures.Add($"{Section}:All:bootstrap.servers is required (or set it in the Producer and Consumer sections, or the KAFKA_BOOTSTRAP_SERVERS environment variable).");
+        }
+
+        foreach (var (sectionName, section) in new[] { ("All", options.All), ("Producer", options.Producer), ("Consumer", options.Consumer), ("Admin", options.Admin) })
+        {
+            foreach (var (key, value) in section)
+            {
+                var reason = NativeConfigProbe.Check(KafkaClientFactory.NormalizeKey(key), value ?? string.Empty);
+                if (reason is not null)
+                {
+                    failures.Add($"{Section}:{sectionName}:{key} = {Show(key, value)} is not a valid Kafka client property: {reason}");
+                }
+            }
+        }
+
+        CheckIdentity(failures, "Layer", options.Layer);
+        CheckIdentity(failures, "NodeId", options.NodeId);
+
+        Positive(failures, "System:MaxConsumerThreads", options.System.MaxConsumerThreads);
+        Positive(failures, "System:PollInterval", options.System.PollInterval);
+        Positive(failures, "Reactive:MaxConsumerThreads", options.Reactive.MaxConsumerThreads);
+        Positive(failures, "Reactive:BufferSize", options.Reactive.BufferSize);
+        Positive(failures, "Reactive:CommitInterval", options.Reactive.CommitInterval);
+        Positive(failures, "Reactive:PollInterval", options.Reactive.PollInterval);
+        Positive(failures, "ShutdownTimeout", options.ShutdownTimeout);
+        Positive(failures, "ProduceQueueFullTimeout", options.ProduceQueueFullTimeout);
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>Whether a configuration key holds a secret whose value must never be shown.</summary>
+    internal static bool IsSecret(string key)
+    {
+        var k = key.ToLowerInvariant();
+        return k.Contains("password", StringComparison.Ordinal) || k.Contains("secret", StringComparison.Ordinal)
+            || k.Contains("token", StringComparison.Ordinal) || k.Contains("jaas", StringComparison.Ordinal)
+            || k.Contains("oauthbearer.config", StringComparison.Ordinal) || k.Contains("key.pem", StringComparison.Ordinal)
+            || k.EndsWith("key", StringComparison.Ordinal) || k.Contains("keystore", StringComparison.Ordinal);
+    }
+
+    private static string Show(string key, string? value) => IsSecret(key) ? "'***'" : $"'{value}'";
+
+    private static bool HasBootstrapServers(KafkaConnectorOptions options)
+    {
+        static bool Has(IDictionary<string, string> section) => section.Any(p =>
+            KafkaClientFactory.NormalizeKey(p.Key) == "bootstrap.servers" && !string.IsNullOrWhiteSpace(p.Value));
+
+        return Has(options.All) || (Has(options.Producer) && Has(options.Consumer));
+    }
+
+    private static void CheckIdentity(List<string> failures, string key, string? value)
+    {
+        if (value is null)
+        {
+            return;
+        }
+
+        if (!TopicNamePart().IsMatch(value))
+        {
+            failures.Add($"{Section}:{key} = '{value}' must be letters, digits, '.', '_' or '-' (it becomes part of topic names).");
+        }
+        else if (value.Length > MaxTopicNameLength / 2)
+        {
+            failures.Add($"{Section}:{key} = '{value}' is too long: topic names built from it would exceed {MaxTopicNameLength} characters.");
+        }
+    }
+
+    private static void Positive(List<string> failures, string key, int value)
+    {
+        if (value < 1)
+        {
+            failures.Add($"{Section}:{key} = {value} must be at least 1.");
+        }
+    }
+
+    private static void Positive(List<string> failures, string key, TimeSpan value)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            failures.Add($"{Section}:{key} = {value} must be greater than zero.");
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9._-]+$")]
+    private static partial Regex TopicNamePart();
+}

@@ -1,0 +1,50 @@
+using System.Reactive.Disposables;
+using KafkaConnector.Configuration;
+using KafkaConnector.Diagnostics;
+using KafkaConnector.Messages;
+using Microsoft.Extensions.Logging;
+
+namespace KafkaConnector.Consumers;
+
+/// <summary>A cold observable: every <c>Subscribe</c> starts a <see cref="ReactiveConsumerSession"/> of its own.</summary>
+internal sealed class ReactiveKafkaStream(
+    KafkaClientFactory clients,
+    KafkaConnectorMetrics metrics,
+    ILogger logger,
+    string? groupId,
+    KafkaSubscription subscription,
+    KafkaReactiveConsumeOptions options,
+    ReactiveKafkaStream.ISessionRegistry registry) : IObservable<KafkaMessage>
+{
+    public IDisposable Subscribe(IObserver<KafkaMessage> observer)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        var session = new ReactiveConsumerSession(clients, metrics, logger, observer, groupId, subscription, options, registry.Remove);
+        if (!registry.TryAdd(session))
+        {
+            observer.OnError(new ObjectDisposedException(nameof(IKafkaConnectorSystemApi), "The connector has shut down."));
+            return Disposable.Empty;
+        }
+
+        try
+        {
+            session.Start();
+        }
+        catch (InvalidOperationException e)
+        {
+            registry.Remove(session);
+            observer.OnError(e);
+            return Disposable.Empty;
+        }
+
+        return session;
+    }
+
+    /// <summary>Where open sessions are tracked so that shutdown can complete them.</summary>
+    internal interface ISessionRegistry
+    {
+        bool TryAdd(ReactiveConsumerSession session);
+
+        void Remove(ReactiveConsumerSession session);
+    }
+}

@@ -1,0 +1,91 @@
+using KafkaConnector.Configuration;
+using KafkaConnector.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace KafkaConnector.DependencyInjection;
+
+/// <summary>Registers KafkaConnector in a service collection.</summary>
+public static class KafkaConnectorServiceCollectionExtensions
+{
+    /// <summary>The environment variable used for <c>bootstrap.servers</c> when configuration sets none.</summary>
+    public const string BootstrapServersVariable = "KAFKA_BOOTSTRAP_SERVERS";
+
+    /// <summary>
+    /// Adds the connector, bound from the <c>KafkaConnector</c> section of <paramref name="configuration"/>
+    /// (or from <paramref name="configuration"/> itself when it is that section), validated at start-up.
+    /// </summary>
+    public static IKafkaConnectorBuilder AddKafkaConnector(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddKafkaConnector(configuration, configure: null);
+
+    /// <summary>Adds the connector configured in code only.</summary>
+    public static IKafkaConnectorBuilder AddKafkaConnector(this IServiceCollection services, Action<KafkaConnectorOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        return services.AddKafkaConnector(configuration: null, configure);
+    }
+
+    /// <summary>Adds the connector bound from configuration, then adjusted by <paramref name="configure"/>.</summary>
+    public static IKafkaConnectorBuilder AddKafkaConnector(this IServiceCollection services, IConfiguration? configuration, Action<KafkaConnectorOptions>? configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var section = configuration switch
+        {
+            null => null,
+            IConfigurationSection s when s.Key == KafkaConnectorOptions.SectionName => s,
+            _ => configuration.GetSection(KafkaConnectorOptions.SectionName),
+        };
+
+        var options = services.AddOptions<KafkaConnectorOptions>();
+        if (section is not null)
+        {
+            options.Bind(section);
+        }
+
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        if (!services.Any(d => d.ServiceType == typeof(KafkaConnectorMarker)))
+        {
+            services.AddSingleton<KafkaConnectorMarker>();
+            options.PostConfigure(ApplyEnvironmentBootstrapServers).ValidateOnStart();
+        }
+
+        services.AddLogging();
+        services.AddMetrics();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KafkaConnectorOptions>, KafkaConnectorOptionsValidator>());
+        services.TryAddSingleton<KafkaConnectorMetrics>();
+        services.TryAddSingleton<KafkaClientFactory>();
+        services.TryAddSingleton<KafkaConnectorSystemApi>();
+        services.TryAddSingleton<IKafkaConnectorSystemApi>(sp => sp.GetRequiredService<KafkaConnectorSystemApi>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KafkaConnectorHostedService>());
+
+        return new KafkaConnectorBuilder(services, section);
+    }
+
+    private static void ApplyEnvironmentBootstrapServers(KafkaConnectorOptions options)
+    {
+        var fromEnvironment = Environment.GetEnvironmentVariable(BootstrapServersVariable);
+        if (string.IsNullOrWhiteSpace(fromEnvironment))
+        {
+            return;
+        }
+
+        var configured = options.All.Concat(options.Producer).Concat(options.Consumer)
+            .Any(p => KafkaClientFactory.NormalizeKey(p.Key) == "bootstrap.servers");
+        if (!configured)
+        {
+            options.All["bootstrap.servers"] = fromEnvironment.Trim();
+        }
+    }
+
+    private sealed record KafkaConnectorBuilder(IServiceCollection Services, IConfiguration? Configuration) : IKafkaConnectorBuilder;
+
+    /// <summary>Marks that the one-time registrations were made, so a second AddKafkaConnector call is harmless.</summary>
+    private sealed class KafkaConnectorMarker;
+}

@@ -1,0 +1,62 @@
+using Confluent.Kafka;
+using KafkaConnector.Consumers;
+using KafkaConnector.Messages;
+using KafkaConnector.Producers;
+
+namespace KafkaConnector;
+
+/// <summary>
+/// The connector's core, without permission checks: produce, create producers, producer pools and
+/// consumers, and consume as reactive streams. A singleton whose lifetime the host owns: on
+/// shutdown its producer is flushed (bounded by <c>KafkaConnector:ShutdownTimeout</c>) and its
+/// streams complete; afterwards every call throws <see cref="ObjectDisposedException"/>.
+/// Applications acting for a user go through <c>IKafkaConnectorApi</c>, which checks permissions.
+/// </summary>
+public interface IKafkaConnectorSystemApi
+{
+    /// <summary>Produces on the shared producer without waiting. A delivery failure is logged and counted.</summary>
+    /// <exception cref="ArgumentException">The message is not valid (topic name, partition); nothing was sent.</exception>
+    void Produce(KafkaMessage message);
+
+    /// <summary>Produces on the shared producer; <paramref name="callback"/> gets the delivery result, success or failure.</summary>
+    /// <exception cref="ArgumentException">The message is not valid; nothing was sent.</exception>
+    void Produce(KafkaMessage message, Action<KafkaDeliveryResult> callback);
+
+    /// <summary>Produces on <paramref name="producer"/> (e.g. from <see cref="CreateProducer"/>); <paramref name="callback"/>, if any, gets the result.</summary>
+    /// <exception cref="ArgumentException">The message is not valid; nothing was sent.</exception>
+    void Produce(KafkaMessage message, IProducer<byte[], byte[]> producer, Action<KafkaDeliveryResult>? callback);
+
+    /// <summary>Produces on the shared producer and completes when the broker acknowledged the message.</summary>
+    /// <exception cref="KafkaProduceException">The message was not delivered; the result says why.</exception>
+    /// <remarks>Cancelling stops the wait, not the delivery.</remarks>
+    Task<KafkaDeliveryResult> ProduceAsync(KafkaMessage message, CancellationToken cancellationToken = default);
+
+    /// <summary>A new producer built from the configuration, owned (and disposed) by the caller. Never null.</summary>
+    /// <param name="clientId">The <c>client.id</c>, or null for the configured one.</param>
+    /// <exception cref="InvalidOperationException">The client could not be created; the message says why.</exception>
+    IProducer<byte[], byte[]> CreateProducer(string? clientId = null);
+
+    /// <summary>A pool of <paramref name="size"/> producers used in turn; owned by the caller, who disposes it to flush.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="size"/> is below 1.</exception>
+    IKafkaProducerPool CreateProducerPool(int size);
+
+    /// <summary>
+    /// A new consumer built from the configuration, owned by the caller. Offsets are not
+    /// committed automatically (<c>enable.auto.commit=false</c> by default): commit what you processed.
+    /// </summary>
+    /// <param name="groupId">The consumer group.</param>
+    /// <param name="properties">Native properties that win over configuration for this consumer.</param>
+    IConsumer<byte[], byte[]> CreateConsumer(string groupId, IReadOnlyDictionary<string, string>? properties = null);
+
+    /// <summary>
+    /// A cold stream of messages: each subscription owns its consumer(s), which start on
+    /// <c>Subscribe</c> and close within the shutdown timeout when the subscription is disposed.
+    /// Offsets of messages whose <c>OnNext</c> returned are committed (at-least-once) unless
+    /// <see cref="KafkaReactiveConsumeOptions.CommitOffsets"/> is false. Fatal errors end the
+    /// stream with <c>OnError</c>; transient ones are logged and retried.
+    /// </summary>
+    /// <param name="groupId">The consumer group; required for topic and pattern subscriptions and for committing offsets.</param>
+    /// <param name="subscription">Topics, a pattern, or explicit partitions.</param>
+    /// <param name="options">Per-stream settings, or null for the configured ones.</param>
+    IObservable<KafkaMessage> ConsumeReactive(string? groupId, KafkaSubscription subscription, KafkaReactiveConsumeOptions? options = null);
+}

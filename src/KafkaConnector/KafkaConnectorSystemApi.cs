@@ -1,0 +1,160 @@
+using System.Collections.Concurrent;
+using Confluent.Kafka;
+using KafkaConnector.Configuration;
+using KafkaConnector.Consumers;
+using KafkaConnector.Diagnostics;
+using KafkaConnector.Messages;
+using KafkaConnector.Producers;
+using Microsoft.Extensions.Logging;
+
+namespace KafkaConnector;
+
+/// <inheritdoc cref="IKafkaConnectorSystemApi"/>
+internal sealed class KafkaConnectorSystemApi : IKafkaConnectorSystemApi, IAsyncDisposable, ReactiveKafkaStream.ISessionRegistry
+{
+    private readonly KafkaClientFactory _clients;
+    private readonly KafkaConnectorMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly ILogger _consumerLogger;
+    private readonly MessageSender _sender;
+    private readonly Lazy<IProducer<byte[], byte[]>> _sharedProducer;
+    private readonly ConcurrentDictionary<ReactiveConsumerSession, byte> _sessions = new();
+    private readonly Lock _lifecycle = new();
+    private Task? _shutdown;
+
+    public KafkaConnectorSystemApi(KafkaClientFactory clients, KafkaConnectorMetrics metrics, ILoggerFactory loggerFactory)
+    {
+        _clients = clients;
+        _metrics = metrics;
+        _logger = loggerFactory.CreateLogger("KafkaConnector.Producer");
+        _consumerLogger = loggerFactory.CreateLogger("KafkaConnector.Consumer");
+        _sender = new MessageSender(_logger, metrics, clients.Options.ProduceQueueFullTimeout);
+        _sharedProducer = new Lazy<IProducer<byte[], byte[]>>(() => _clients.CreateProducer(), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    internal KafkaClientFactory Clients => _clients;
+
+    internal KafkaConnectorMetrics Metrics => _metrics;
+
+    internal ICollection<ReactiveConsumerSession> OpenSessions => _sessions.Keys;
+
+    public void Produce(KafkaMessage message) => _sender.Send(SharedProducer(), message, callback: null);
+
+    public void Produce(KafkaMessage message, Action<KafkaDeliveryResult> callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        _sender.Send(SharedProducer(), message, callback);
+    }
+
+    public void Produce(KafkaMessage message, IProducer<byte[], byte[]> producer, Action<KafkaDeliveryResult>? callback)
+    {
+        ArgumentNullException.ThrowIfNull(producer);
+        ThrowIfDisposed();
+        _sender.Send(producer, message, callback);
+    }
+
+    public Task<KafkaDeliveryResult> ProduceAsync(KafkaMessage message, CancellationToken cancellationToken = default) =>
+        _sender.SendAsync(SharedProducer(), message, cancellationToken);
+
+    public IProducer<byte[], byte[]> CreateProducer(string? clientId = null)
+    {
+        ThrowIfDisposed();
+        return _clients.CreateProducer(clientId);
+    }
+
+    public IKafkaProducerPool CreateProducerPool(int size)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
+        ThrowIfDisposed();
+        var producers = new List<IProducer<byte[], byte[]>>(size);
+        try
+        {
+            for (var i = 0; i < size; i++)
+            {
+                producers.Add(_clients.CreateProducer(clientId: $"{_clients.CreateProducerConfig().ClientId ?? "kafkaconnector"}-pool-{i}"));
+            }
+        }
+        catch
+        {
+            producers.ForEach(p => p.Dispose());
+            throw;
+        }
+
+        return new KafkaProducerPool([.. producers], _sender, _clients.Options.ShutdownTimeout, _logger, _metrics);
+    }
+
+    public IConsumer<byte[], byte[]> CreateConsumer(string groupId, IReadOnlyDictionary<string, string>? properties = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(groupId);
+        ThrowIfDisposed();
+        return _clients.CreateConsumer(groupId, properties);
+    }
+
+    public IObservable<KafkaMessage> ConsumeReactive(string? groupId, KafkaSubscription subscription, KafkaReactiveConsumeOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(subscription);
+        options ??= new KafkaReactiveConsumeOptions();
+        if (string.IsNullOrWhiteSpace(groupId) && (subscription.UsesGroup || options.CommitOffsets))
+        {
+            throw new ArgumentException(
+                subscription.UsesGroup
+                    ? $"A group id is required to subscribe to {subscription}."
+                    : $"A group id is required to commit offsets of {subscription}; pass one, or set CommitOffsets = false.",
+                nameof(groupId));
+        }
+
+        if (options.BufferSize is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.BufferSize, "BufferSize must be at least 1.");
+        }
+
+        if (options.ConsumerCount is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.ConsumerCount, "ConsumerCount must be at least 1.");
+        }
+
+        ThrowIfDisposed();
+        return new ReactiveKafkaStream(_clients, _metrics, _consumerLogger, groupId, subscription, options, this);
+    }
+
+    bool ReactiveKafkaStream.ISessionRegistry.TryAdd(ReactiveConsumerSession session)
+    {
+        lock (_lifecycle)
+        {
+            return _shutdown is null && _sessions.TryAdd(session, 0);
+        }
+    }
+
+    void ReactiveKafkaStream.ISessionRegistry.Remove(ReactiveConsumerSession session) => _sessions.TryRemove(session, out _);
+
+    /// <summary>
+    /// Completes every open stream and flushes the shared producer, each within the shutdown
+    /// timeout. Idempotent; later calls await the first.
+    /// </summary>
+    public Task ShutdownAsync()
+    {
+        lock (_lifecycle)
+        {
+            return _shutdown ??= RunShutdownAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await ShutdownAsync().ConfigureAwait(false);
+
+    private async Task RunShutdownAsync()
+    {
+        var streams = _sessions.Keys.Select(s => Task.Run(s.Complete));
+        var producer = _sharedProducer.IsValueCreated
+            ? ProducerShutdown.FlushAndDisposeAsync(_sharedProducer.Value, _clients.Options.ShutdownTimeout, _logger, _metrics)
+            : Task.CompletedTask;
+        await Task.WhenAll([.. streams, producer]).ConfigureAwait(false);
+    }
+
+    private IProducer<byte[], byte[]> SharedProducer()
+    {
+        ThrowIfDisposed();
+        return _sharedProducer.Value;
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _shutdown) is not null, this);
+}

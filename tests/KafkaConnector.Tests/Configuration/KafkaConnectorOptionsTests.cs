@@ -1,0 +1,164 @@
+using KafkaConnector.Configuration;
+using KafkaConnector.DependencyInjection;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace KafkaConnector.Tests.Configuration;
+
+public sealed class KafkaConnectorOptionsTests
+{
+    private static IConfiguration Config(params (string Key, string Value)[] pairs) =>
+        new ConfigurationBuilder().AddInMemoryCollection(pairs.Select(p => new KeyValuePair<string, string?>(p.Key, p.Value))).Build();
+
+    private static KafkaConnectorOptions Bind(IConfiguration configuration)
+    {
+        var services = new ServiceCollection();
+        services.AddKafkaConnector(configuration);
+        return services.BuildServiceProvider().GetRequiredService<IOptions<KafkaConnectorOptions>>().Value;
+    }
+
+    [Fact]
+    public void Binding_ReadsEverySectionAndSetting()
+    {
+        var options = Bind(Config(
+            ("KafkaConnector:All:bootstrap.servers", "broker:9092"),
+            ("KafkaConnector:Producer:linger.ms", "20"),
+            ("KafkaConnector:Consumer:auto.offset.reset", "earliest"),
+            ("KafkaConnector:Admin:request.timeout.ms", "5000"),
+            ("KafkaConnector:Layer", "microservices"),
+            ("KafkaConnector:NodeId", "node-1"),
+            ("KafkaConnector:System:MaxConsumerThreads", "12"),
+            ("KafkaConnector:System:PollInterval", "00:00:00.250"),
+            ("KafkaConnector:Reactive:MaxConsumerThreads", "3"),
+            ("KafkaConnector:Reactive:BufferSize", "64"),
+            ("KafkaConnector:ShutdownTimeout", "00:00:05")));
+
+        Assert.Equal("broker:9092", options.All["bootstrap.servers"]);
+        Assert.Equal("20", options.Producer["linger.ms"]);
+        Assert.Equal("earliest", options.Consumer["auto.offset.reset"]);
+        Assert.Equal("5000", options.Admin["request.timeout.ms"]);
+        Assert.Equal("microservices", options.Layer);
+        Assert.Equal("node-1", options.NodeId);
+        Assert.Equal(12, options.System.MaxConsumerThreads);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), options.System.PollInterval);
+        Assert.Equal(3, options.Reactive.MaxConsumerThreads);
+        Assert.Equal(64, options.Reactive.BufferSize);
+        Assert.Equal(TimeSpan.FromSeconds(5), options.ShutdownTimeout);
+    }
+
+    [Fact]
+    public void Defaults_MatchTheDocumentedValues()
+    {
+        var options = new KafkaConnectorOptions();
+
+        Assert.Equal(50, options.System.MaxConsumerThreads);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), options.System.PollInterval);
+        Assert.Equal(1, options.Reactive.MaxConsumerThreads);
+        Assert.Equal(1000, options.Reactive.BufferSize);
+        Assert.Equal(TimeSpan.FromSeconds(10), options.ShutdownTimeout);
+    }
+
+    [Fact]
+    public void SpecificSection_WinsOverAll_AndDefaultsComeFirst()
+    {
+        var options = new KafkaConnectorOptions();
+        options.All["bootstrap.servers"] = "a:1";
+        options.All["linger.ms"] = "50";
+        options.All["acks"] = "1";
+        options.Producer["linger.ms"] = "7";
+        options.Consumer["linger.ms"] = "99";
+        var factory = new KafkaClientFactory(Options.Create(options), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, null!);
+
+        var producer = factory.CreateProducerConfig();
+        var consumer = factory.CreateConsumerConfig("g");
+
+        Assert.Equal(7, producer.LingerMs);
+        Assert.Equal(Confluent.Kafka.Acks.Leader, producer.Acks); // All overrides the default acks=all
+        Assert.True(producer.EnableIdempotence);
+        Assert.Equal("a:1", consumer.BootstrapServers);
+        Assert.False(consumer.EnableAutoCommit);
+        Assert.False(consumer.EnableAutoOffsetStore);
+        Assert.Equal(10, consumer.FetchQueueBackoffMs);
+    }
+
+    [Fact]
+    public void UnderscoreKeys_MeanDottedNativeNames_SoEnvironmentVariablesWork()
+    {
+        var options = new KafkaConnectorOptions();
+        options.All["bootstrap_servers"] = "env:9092";
+        options.Producer["linger_ms"] = "3";
+        var factory = new KafkaClientFactory(Options.Create(options), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, null!);
+
+        var producer = factory.CreateProducerConfig();
+
+        Assert.Equal("env:9092", producer.BootstrapServers);
+        Assert.Equal(3, producer.LingerMs);
+    }
+
+    [Fact]
+    public void ConfigurationSectionItself_CanBePassed()
+    {
+        var root = Config(("KafkaConnector:All:bootstrap.servers", "x:1"));
+
+        var options = Bind(root.GetSection("KafkaConnector"));
+
+        Assert.Equal("x:1", options.All["bootstrap.servers"]);
+    }
+
+    [Fact]
+    public async Task HostStart_WithInvalidOptions_FailsWithKeyAndValue()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection([
+            new("KafkaConnector:All:bootstrap.servers", "localhost:9092"),
+            new("KafkaConnector:Producer:lingr.ms", "5"),
+        ]);
+        builder.Services.AddKafkaConnector(builder.Configuration);
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+
+        Assert.Contains("KafkaConnector:Producer:lingr.ms = '5'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("No such configuration property", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddKafkaConnector_Twice_RegistersOnce()
+    {
+        var services = new ServiceCollection();
+        services.AddKafkaConnector(o => o.All["bootstrap.servers"] = "a:1");
+        services.AddKafkaConnector(o => o.Layer = "l");
+
+        Assert.Single(services, d => d.ServiceType == typeof(IKafkaConnectorSystemApi));
+        Assert.Single(services, d => d.ServiceType == typeof(IHostedService));
+        var options = services.BuildServiceProvider().GetRequiredService<IOptions<KafkaConnectorOptions>>().Value;
+        Assert.Equal("a:1", options.All["bootstrap.servers"]);
+        Assert.Equal("l", options.Layer);
+    }
+}
+
+public sealed class KafkaBootstrapServersVariableTests
+{
+    [Fact]
+    public void EnvironmentVariable_FillsBootstrapServers_OnlyWhenConfigurationHasNone()
+    {
+        var previous = Environment.GetEnvironmentVariable(KafkaConnectorServiceCollectionExtensions.BootstrapServersVariable);
+        Environment.SetEnvironmentVariable(KafkaConnectorServiceCollectionExtensions.BootstrapServersVariable, "from-env:9092");
+        try
+        {
+            var unset = new ServiceCollection();
+            unset.AddKafkaConnector(o => o.Layer = "l");
+            var set = new ServiceCollection();
+            set.AddKafkaConnector(o => o.All["bootstrap.servers"] = "explicit:1");
+
+            Assert.Equal("from-env:9092", unset.BuildServiceProvider().GetRequiredService<IOptions<KafkaConnectorOptions>>().Value.All["bootstrap.servers"]);
+            Assert.Equal("explicit:1", set.BuildServiceProvider().GetRequiredService<IOptions<KafkaConnectorOptions>>().Value.All["bootstrap.servers"]);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(KafkaConnectorServiceCollectionExtensions.BootstrapServersVariable, previous);
+        }
+    }
+}
