@@ -81,7 +81,13 @@ run_tests() {
       }
       n++
     }
-    END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s; if (n == 0 || p == 0) exit 1 }
+    /Test process crashed|Catastrophic failure|The active test run was aborted/ { crashed++ }
+    END {
+      # A crashed test host still prints "Passed!" for the tests it finished: count it as a failure.
+      f += crashed
+      printf "tests: %d passed, %d failed, %d skipped\n", p, f, s
+      if (n == 0 || p == 0 || f > 0) exit 1
+    }
   ' "$log" || status=${status/#0/1}
   rm -f "$log"
   return "$status"

@@ -2,6 +2,7 @@ using Confluent.Kafka;
 using KafkaConnector.Consumers;
 using KafkaConnector.Messages;
 using KafkaConnector.Producers;
+using KafkaConnector.Receivers;
 
 namespace KafkaConnector;
 
@@ -59,4 +60,14 @@ public interface IKafkaConnectorSystemApi
     /// <param name="subscription">Topics, a pattern, or explicit partitions.</param>
     /// <param name="options">Per-stream settings, or null for the configured ones.</param>
     IObservable<KafkaMessage> ConsumeReactive(string? groupId, KafkaSubscription subscription, KafkaReactiveConsumeOptions? options = null);
+
+    /// <summary>
+    /// Registers a receiver while the node runs; dispose the handle to unregister it. A receiver
+    /// for a topic the node does not consume yet starts receiving without a restart.
+    /// </summary>
+    /// <param name="receiver">The receiver.</param>
+    /// <param name="topicFilter">Names, <c>{broadcast}</c>, <c>{node}</c> or <c>regex:…</c> (see <see cref="KafkaTopicFilter"/>).</param>
+    /// <param name="keyFilter">Only this key (UTF-8), or null/<c>*</c> for every key, null keys included.</param>
+    /// <exception cref="ArgumentException">The filter is not valid; the message names it.</exception>
+    IDisposable RegisterReceiver(IKafkaMessageReceiver receiver, string topicFilter, string? keyFilter = null);
 }

@@ -5,6 +5,7 @@ using KafkaConnector.Consumers;
 using KafkaConnector.Diagnostics;
 using KafkaConnector.Messages;
 using KafkaConnector.Producers;
+using KafkaConnector.Receivers;
 using Microsoft.Extensions.Logging;
 
 namespace KafkaConnector;
@@ -22,8 +23,11 @@ internal sealed class KafkaConnectorSystemApi : IKafkaConnectorSystemApi, IAsync
     private readonly Lock _lifecycle = new();
     private Task? _shutdown;
 
-    public KafkaConnectorSystemApi(KafkaClientFactory clients, KafkaConnectorMetrics metrics, ILoggerFactory loggerFactory)
+    private readonly IKafkaReceiverRegistry _receivers;
+
+    public KafkaConnectorSystemApi(KafkaClientFactory clients, KafkaConnectorMetrics metrics, ILoggerFactory loggerFactory, IKafkaReceiverRegistry receivers)
     {
+        _receivers = receivers;
         _clients = clients;
         _metrics = metrics;
         _logger = loggerFactory.CreateLogger("KafkaConnector.Producer");
@@ -115,6 +119,12 @@ internal sealed class KafkaConnectorSystemApi : IKafkaConnectorSystemApi, IAsync
 
         ThrowIfDisposed();
         return new ReactiveKafkaStream(_clients, _metrics, _consumerLogger, groupId, subscription, options, this);
+    }
+
+    public IDisposable RegisterReceiver(IKafkaMessageReceiver receiver, string topicFilter, string? keyFilter = null)
+    {
+        ThrowIfDisposed();
+        return _receivers.Register(receiver, topicFilter, keyFilter);
     }
 
     bool ReactiveKafkaStream.ISessionRegistry.TryAdd(ReactiveConsumerSession session)

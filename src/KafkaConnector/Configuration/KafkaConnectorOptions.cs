@@ -39,6 +39,12 @@ public sealed class KafkaConnectorOptions
     /// <summary>Reactive consumption (<c>ConsumeReactive</c>).</summary>
     public KafkaReactiveOptions Reactive { get; } = new();
 
+    /// <summary>How receivers are called: retries, dead-lettering, in-flight bound, commits.</summary>
+    public KafkaDispatchOptions Dispatch { get; } = new();
+
+    /// <summary>Node coordination: membership and request/reply.</summary>
+    public KafkaClusterOptions Cluster { get; } = new();
+
     /// <summary>
     /// How long host shutdown may spend flushing producers and closing consumers (default 10 s).
     /// What is still undelivered then is reported as failed, never dropped silently.
@@ -63,6 +69,60 @@ public sealed class KafkaSystemOptions
 
     /// <summary>How long one poll of the system consumer waits for messages (the original's <c>system.consumer.poll.ms</c>, default 500 ms).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// Prefix of system topic and group names (default <c>hyperiot_</c>, compatible with HyperIoT
+    /// nodes): broadcast <c>&lt;prefix&gt;layer_&lt;layer&gt;</c>, node
+    /// <c>&lt;prefix&gt;layer_&lt;layer&gt;_&lt;nodeId&gt;</c>, group <c>&lt;prefix&gt;&lt;layer&gt;_&lt;nodeId&gt;</c>.
+    /// </summary>
+    public string TopicPrefix { get; set; } = "hyperiot_";
+
+    /// <summary>Replication factor of the system topics the node creates (default -1: the broker's <c>default.replication.factor</c>).</summary>
+    public int ReplicationFactor { get; set; } = -1;
+}
+
+/// <summary>How the dispatcher calls receivers.</summary>
+public sealed class KafkaDispatchOptions
+{
+    /// <summary>Retries after a receiver throws, before the message is dead-lettered (default 3).</summary>
+    public int MaxRetries { get; set; } = 3;
+
+    /// <summary>Delay before the first retry; doubles each time up to <see cref="MaxRetryBackoff"/> (default 200 ms).</summary>
+    public TimeSpan RetryBackoff { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Upper bound of the retry delay (default 5 s).</summary>
+    public TimeSpan MaxRetryBackoff { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Suffix of dead-letter topics: a message of <c>orders</c> goes to <c>orders.DLT</c> (default <c>.DLT</c>).</summary>
+    public string DeadLetterTopicSuffix { get; set; } = ".DLT";
+
+    /// <summary>
+    /// Messages read but not yet finished, across partitions (default 1000). At this bound the
+    /// partitions are paused (the consumer keeps polling and stays in its group) and resumed at half.
+    /// </summary>
+    public int MaxInFlight { get; set; } = 1000;
+
+    /// <summary>How often finished offsets are committed (default 1 s); also on revocation and stop.</summary>
+    public TimeSpan CommitInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a revocation waits for in-flight work of the revoked partitions before abandoning it (default 10 s).</summary>
+    public TimeSpan RevocationTimeout { get; set; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary>Node coordination settings.</summary>
+public sealed class KafkaClusterOptions
+{
+    /// <summary>How often a node announces itself on the broadcast topic (default 5 s).</summary>
+    public TimeSpan AnnounceInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A node not heard of for this long has left (default 15 s).</summary>
+    public TimeSpan MemberTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Default time a request waits for its reply (default 30 s).</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long start-up waits for the system topics to be created (default 30 s).</summary>
+    public TimeSpan TopicCreationTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>Settings for reactive consumption (the original's <c>reactor.*</c> keys).</summary>

@@ -45,6 +45,38 @@ internal sealed partial class KafkaConnectorOptionsValidator : IValidateOptions<
         Positive(failures, "Reactive:CommitInterval", options.Reactive.CommitInterval);
         Positive(failures, "Reactive:PollInterval", options.Reactive.PollInterval);
         Positive(failures, "ShutdownTimeout", options.ShutdownTimeout);
+        if (options.System.TopicPrefix is null || (options.System.TopicPrefix.Length > 0 && !TopicNamePart().IsMatch(options.System.TopicPrefix)))
+        {
+            failures.Add($"{Section}:System:TopicPrefix = '{options.System.TopicPrefix}' must be letters, digits, '.', '_' or '-'.");
+        }
+
+        if (options.System.ReplicationFactor is 0 or < -1)
+        {
+            failures.Add($"{Section}:System:ReplicationFactor = {options.System.ReplicationFactor} must be -1 (broker default) or at least 1.");
+        }
+
+        if (options.Dispatch.MaxRetries < 0)
+        {
+            failures.Add($"{Section}:Dispatch:MaxRetries = {options.Dispatch.MaxRetries} must be 0 or more.");
+        }
+
+        if (string.IsNullOrEmpty(options.Dispatch.DeadLetterTopicSuffix) || !TopicNamePart().IsMatch(options.Dispatch.DeadLetterTopicSuffix))
+        {
+            failures.Add($"{Section}:Dispatch:DeadLetterTopicSuffix = '{options.Dispatch.DeadLetterTopicSuffix}' must be letters, digits, '.', '_' or '-'.");
+        }
+
+        Positive(failures, "Dispatch:RetryBackoff", options.Dispatch.RetryBackoff);
+        Positive(failures, "Dispatch:MaxRetryBackoff", options.Dispatch.MaxRetryBackoff);
+        Positive(failures, "Dispatch:MaxInFlight", options.Dispatch.MaxInFlight);
+        Positive(failures, "Dispatch:CommitInterval", options.Dispatch.CommitInterval);
+        Positive(failures, "Dispatch:RevocationTimeout", options.Dispatch.RevocationTimeout);
+        Positive(failures, "Cluster:AnnounceInterval", options.Cluster.AnnounceInterval);
+        Positive(failures, "Cluster:RequestTimeout", options.Cluster.RequestTimeout);
+        Positive(failures, "Cluster:TopicCreationTimeout", options.Cluster.TopicCreationTimeout);
+        if (options.Cluster.MemberTimeout <= options.Cluster.AnnounceInterval)
+        {
+            failures.Add($"{Section}:Cluster:MemberTimeout = {options.Cluster.MemberTimeout} must be longer than Cluster:AnnounceInterval ({options.Cluster.AnnounceInterval}), or live nodes would be seen leaving.");
+        }
         Positive(failures, "ProduceQueueFullTimeout", options.ProduceQueueFullTimeout);
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -1,5 +1,7 @@
+using KafkaConnector.Cluster;
 using KafkaConnector.Configuration;
 using KafkaConnector.Diagnostics;
+using KafkaConnector.Receivers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -63,7 +65,21 @@ public static class KafkaConnectorServiceCollectionExtensions
         services.TryAddSingleton<KafkaClientFactory>();
         services.TryAddSingleton<KafkaConnectorSystemApi>();
         services.TryAddSingleton<IKafkaConnectorSystemApi>(sp => sp.GetRequiredService<KafkaConnectorSystemApi>());
+        services.TryAddSingleton<NodeIdentity>();
+        services.TryAddSingleton<ReceiverRegistry>();
+        services.TryAddSingleton<IKafkaReceiverRegistry>(sp => sp.GetRequiredService<ReceiverRegistry>());
+        services.TryAddSingleton<IKafkaTopicProvisioner, AdminTopicProvisioner>();
+        services.TryAddSingleton<KafkaCluster>();
+        services.TryAddSingleton<IKafkaCluster>(sp => sp.GetRequiredService<KafkaCluster>());
+        services.TryAddSingleton<IClusterTrafficHandler>(sp => sp.GetRequiredService<KafkaCluster>());
+        services.TryAddSingleton<KafkaDispatcher>();
+        services.TryAddSingleton<KafkaClusterHostedService>();
+
+        // Started in this order and stopped in reverse: membership leaves first, then the
+        // dispatcher drains and commits, then the shared producer is flushed.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KafkaConnectorHostedService>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DispatcherHostedService>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ClusterHostedServiceAdapter>());
 
         return new KafkaConnectorBuilder(services, section);
     }
@@ -82,6 +98,22 @@ public static class KafkaConnectorServiceCollectionExtensions
         {
             options.All["bootstrap.servers"] = fromEnvironment.Trim();
         }
+    }
+
+    // Adapters so that TryAddEnumerable can tell the hosted services apart by implementation type
+    // while the services themselves stay resolvable singletons.
+    private sealed class DispatcherHostedService(KafkaDispatcher dispatcher) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => dispatcher.StartAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => dispatcher.StopAsync(cancellationToken);
+    }
+
+    private sealed class ClusterHostedServiceAdapter(KafkaClusterHostedService cluster) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => cluster.StartAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => cluster.StopAsync(cancellationToken);
     }
 
     private sealed record KafkaConnectorBuilder(IServiceCollection Services, IConfiguration? Configuration) : IKafkaConnectorBuilder;

@@ -132,7 +132,8 @@ public sealed class KafkaConnectorOptionsTests
         services.AddKafkaConnector(o => o.Layer = "l");
 
         Assert.Single(services, d => d.ServiceType == typeof(IKafkaConnectorSystemApi));
-        Assert.Single(services, d => d.ServiceType == typeof(IHostedService));
+        // System API, dispatcher and membership: each once.
+        Assert.Equal(3, services.Count(d => d.ServiceType == typeof(IHostedService)));
         var options = services.BuildServiceProvider().GetRequiredService<IOptions<KafkaConnectorOptions>>().Value;
         Assert.Equal("a:1", options.All["bootstrap.servers"]);
         Assert.Equal("l", options.Layer);

@@ -1,0 +1,15 @@
+namespace KafkaConnector.Receivers;
+
+/// <summary>
+/// Registers receivers while the node runs (the OSGi-style dynamic services of the original). A
+/// receiver for a new topic starts receiving without a restart: the node re-subscribes.
+/// </summary>
+public interface IKafkaReceiverRegistry
+{
+    /// <summary>Registers <paramref name="receiver"/>; dispose the returned handle to unregister it.</summary>
+    /// <param name="receiver">The receiver.</param>
+    /// <param name="topicFilter">See <see cref="KafkaTopicFilter"/>.</param>
+    /// <param name="keyFilter">Only this key (UTF-8), or null/<c>*</c> for every key.</param>
+    /// <exception cref="ArgumentException">The filter is not valid; the message names it.</exception>
+    IDisposable Register(IKafkaMessageReceiver receiver, string topicFilter, string? keyFilter = null);
+}

@@ -1,0 +1,17 @@
+namespace KafkaConnector.Receivers;
+
+/// <summary>
+/// Binds an <see cref="IKafkaMessageReceiver"/> class to a topic filter (and optionally a key) so
+/// that <c>.AddReceiversFromAssembly(...)</c> registers it; repeat it to bind several filters.
+/// The .NET counterpart of the original's OSGi component properties.
+/// </summary>
+/// <param name="topicFilter">See <see cref="KafkaTopicFilter"/>: names, <c>{broadcast}</c>, <c>{node}</c> or <c>regex:</c>.</param>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class KafkaReceiverAttribute(string topicFilter) : Attribute
+{
+    /// <summary>The topic filter.</summary>
+    public string TopicFilter { get; } = topicFilter;
+
+    /// <summary>Only messages with this key (UTF-8); null or <c>*</c> for every key, null keys included.</summary>
+    public string? KeyFilter { get; init; }
+}

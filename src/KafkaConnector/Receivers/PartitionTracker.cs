@@ -1,0 +1,119 @@
+using Confluent.Kafka;
+
+namespace KafkaConnector.Receivers;
+
+/// <summary>
+/// The offsets of one assigned partition that are read but not finished. Work finishes out of
+/// order (different keys run in parallel); the commit watermark only moves past an offset once
+/// it and every earlier offset of the partition are finished.
+/// </summary>
+internal sealed class PartitionTracker
+{
+    private readonly Lock _lock = new();
+    private readonly Queue<Entry> _pending = new();
+    private long _watermark = Offset.Unset.Value;
+    private long _committed = Offset.Unset.Value;
+    private int _outstanding;
+
+    public PartitionTracker(TopicPartition partition, CancellationToken stopping)
+    {
+        Partition = partition;
+        Cancellation = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+    }
+
+    public TopicPartition Partition { get; }
+
+    /// <summary>Fires when the partition's in-flight work must be abandoned (revocation timed out, or hard stop).</summary>
+    public CancellationTokenSource Cancellation { get; }
+
+    /// <summary>Set when the partition was revoked: queued work for it is dropped, not committed.</summary>
+    public bool Revoked { get; private set; }
+
+    /// <summary>Work items dispatched and not yet finished or dropped.</summary>
+    public int Outstanding => Volatile.Read(ref _outstanding);
+
+    /// <summary>
+    /// The partition starts at <paramref name="offset"/>, resolved from its end because the group had
+    /// no committed offset: commit it, so that later assignments resume here instead of at a newer end.
+    /// </summary>
+    public void StartAt(long offset)
+    {
+        lock (_lock)
+        {
+            _watermark = Math.Max(_watermark, offset);
+        }
+    }
+
+    /// <summary>Records that <paramref name="offset"/> was read and is now being worked on.</summary>
+    public Entry Track(long offset)
+    {
+        var entry = new Entry(offset);
+        lock (_lock)
+        {
+            _pending.Enqueue(entry);
+        }
+
+        Interlocked.Increment(ref _outstanding);
+        return entry;
+    }
+
+    /// <summary>Records an offset that needs no work (no receiver matched, or cluster traffic handled inline).</summary>
+    public void Skip(long offset)
+    {
+        lock (_lock)
+        {
+            if (_pending.Count == 0)
+            {
+                _watermark = offset + 1;
+            }
+            else
+            {
+                _pending.Enqueue(new Entry(offset) { Done = true });
+            }
+        }
+    }
+
+    public void Complete(Entry entry)
+    {
+        lock (_lock)
+        {
+            entry.Done = true;
+            while (_pending.TryPeek(out var head) && head.Done)
+            {
+                _pending.Dequeue();
+                _watermark = head.Offset + 1;
+            }
+        }
+
+        Interlocked.Decrement(ref _outstanding);
+    }
+
+    /// <summary>Work for this partition was dropped (revoked or stopping): it stays uncommitted.</summary>
+    public void Drop() => Interlocked.Decrement(ref _outstanding);
+
+    public void Revoke() => Revoked = true;
+
+    /// <summary>The offset to commit if it moved since the last commit.</summary>
+    public TopicPartitionOffset? TakeCommit()
+    {
+        lock (_lock)
+        {
+            return _watermark > _committed ? new TopicPartitionOffset(Partition, _watermark) : null;
+        }
+    }
+
+    public void Committed(long offset)
+    {
+        lock (_lock)
+        {
+            _committed = Math.Max(_committed, offset);
+        }
+    }
+
+    public sealed class Entry(long offset)
+    {
+        public long Offset { get; } = offset;
+
+        public bool Done { get; set; }
+    }
+}

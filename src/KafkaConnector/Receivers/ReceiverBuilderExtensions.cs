@@ -1,0 +1,60 @@
+using System.Reflection;
+using KafkaConnector.Receivers;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace KafkaConnector.DependencyInjection;
+
+/// <summary>Registers <see cref="IKafkaMessageReceiver"/> implementations.</summary>
+public static class ReceiverBuilderExtensions
+{
+    /// <summary>
+    /// Registers <typeparamref name="TReceiver"/> for the topics of <paramref name="topicFilter"/>
+    /// (see <see cref="KafkaTopicFilter"/>) and, optionally, one key.
+    /// </summary>
+    /// <param name="builder">The connector builder.</param>
+    /// <param name="topicFilter">Names, <c>{broadcast}</c>, <c>{node}</c> or <c>regex:…</c>.</param>
+    /// <param name="keyFilter">Only this key (UTF-8); null or <c>*</c> for every key, null keys included.</param>
+    /// <param name="lifetime">Singleton (default, resolved once at start) or scoped/transient (resolved in a new scope per message).</param>
+    /// <exception cref="ArgumentException">The filter is not valid; the message names it.</exception>
+    public static IKafkaConnectorBuilder AddReceiver<TReceiver>(this IKafkaConnectorBuilder builder, string topicFilter, string? keyFilter = null, ServiceLifetime lifetime = ServiceLifetime.Singleton)
+        where TReceiver : class, IKafkaMessageReceiver
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.AddReceiver(typeof(TReceiver), topicFilter, keyFilter, lifetime);
+    }
+
+    /// <summary>
+    /// Registers every class of <paramref name="assembly"/> that implements
+    /// <see cref="IKafkaMessageReceiver"/> and carries <see cref="KafkaReceiverAttribute"/>, once per attribute.
+    /// </summary>
+    public static IKafkaConnectorBuilder AddReceiversFromAssembly(this IKafkaConnectorBuilder builder, Assembly assembly, ServiceLifetime lifetime = ServiceLifetime.Singleton)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(assembly);
+        var receivers = assembly.GetTypes()
+            .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IKafkaMessageReceiver).IsAssignableFrom(t))
+            .SelectMany(t => t.GetCustomAttributes<KafkaReceiverAttribute>().Select(a => (Type: t, Attribute: a)))
+            .OrderBy(r => r.Type.FullName, StringComparer.Ordinal);
+        foreach (var (type, attribute) in receivers)
+        {
+            builder.AddReceiver(type, attribute.TopicFilter, attribute.KeyFilter, lifetime);
+        }
+
+        return builder;
+    }
+
+    private static IKafkaConnectorBuilder AddReceiver(this IKafkaConnectorBuilder builder, Type type, string topicFilter, string? keyFilter, ServiceLifetime lifetime)
+    {
+        var filter = KafkaTopicFilter.Parse(topicFilter);
+        builder.Services.TryAdd(new ServiceDescriptor(type, type, lifetime));
+        var descriptor = new ReceiverDescriptor(type, filter, keyFilter, lifetime);
+        // The same receiver, filter and key registered twice would get every message twice.
+        if (!builder.Services.Any(d => d.ImplementationInstance is ReceiverDescriptor r && r.Type == type && r.Filter.Text == filter.Text && r.KeyFilter == keyFilter))
+        {
+            builder.Services.AddSingleton(descriptor);
+        }
+
+        return builder;
+    }
+}

@@ -1,0 +1,50 @@
+using System.Text;
+
+namespace KafkaConnector.Receivers;
+
+/// <summary>One receiver bound to a topic filter and an optional key.</summary>
+internal sealed class ReceiverRegistration
+{
+    private readonly byte[]? _key;
+
+    private ReceiverRegistration(string name, KafkaTopicFilter filter, string? keyFilter, IKafkaMessageReceiver? instance, Type? perMessageType, bool isInternal)
+    {
+        Name = name;
+        Filter = filter;
+        KeyFilter = keyFilter is null or "*" ? null : keyFilter;
+        _key = KeyFilter is null ? null : Encoding.UTF8.GetBytes(KeyFilter);
+        Instance = instance;
+        PerMessageType = perMessageType;
+        IsInternal = isInternal;
+    }
+
+    /// <summary>The receiver's name in logs, metrics and dead-letter headers (its type name).</summary>
+    public string Name { get; }
+
+    public KafkaTopicFilter Filter { get; }
+
+    /// <summary>The key the receiver is bound to, or null for every key (null keys included).</summary>
+    public string? KeyFilter { get; }
+
+    /// <summary>The receiver, for singletons and runtime registrations.</summary>
+    public IKafkaMessageReceiver? Instance { get; }
+
+    /// <summary>The receiver type resolved in a new scope for each message (scoped and transient registrations).</summary>
+    public Type? PerMessageType { get; }
+
+    /// <summary>The cluster's own request handling: no retries, no dead-lettering, not a user receiver.</summary>
+    public bool IsInternal { get; }
+
+    public static ReceiverRegistration ForInstance(IKafkaMessageReceiver receiver, KafkaTopicFilter filter, string? keyFilter) =>
+        new(receiver.GetType().Name, filter, keyFilter, receiver, null, isInternal: false);
+
+    public static ReceiverRegistration ForType(Type type, KafkaTopicFilter filter, string? keyFilter) =>
+        new(type.Name, filter, keyFilter, null, type, isInternal: false);
+
+    public static ReceiverRegistration Internal(string name, IKafkaMessageReceiver receiver, KafkaTopicFilter filter) =>
+        new(name, filter, null, receiver, null, isInternal: true);
+
+    public bool MatchesKey(byte[]? key) => _key is null || (key is not null && key.AsSpan().SequenceEqual(_key));
+
+    public override string ToString() => $"{Name} on '{Filter}'{(KeyFilter is null ? "" : $" key '{KeyFilter}'")}";
+}

@@ -1,0 +1,63 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace KafkaConnector.Receivers;
+
+/// <summary>
+/// The receivers of this node: those registered in DI (resolved once, at start, for singletons)
+/// and those registered at runtime. Readers take an immutable snapshot, so the dispatcher's hot
+/// path never locks; <see cref="Changed"/> tells the dispatcher to re-subscribe.
+/// </summary>
+internal sealed class ReceiverRegistry : IKafkaReceiverRegistry
+{
+    private ImmutableArray<ReceiverRegistration> _registrations;
+
+    public ReceiverRegistry(IServiceProvider services, IEnumerable<ReceiverDescriptor> descriptors)
+    {
+        _registrations = [.. descriptors.Select(d => d.Lifetime == ServiceLifetime.Singleton
+            ? ReceiverRegistration.ForInstance((IKafkaMessageReceiver)services.GetRequiredService(d.Type), d.Filter, d.KeyFilter)
+            : ReceiverRegistration.ForType(d.Type, d.Filter, d.KeyFilter))];
+    }
+
+    /// <summary>Raised after a registration was added or removed.</summary>
+    public event Action? Changed;
+
+    public ImmutableArray<ReceiverRegistration> Current => ImmutableInterlocked.InterlockedCompareExchange(ref _registrations, default, default);
+
+    public IDisposable Register(IKafkaMessageReceiver receiver, string topicFilter, string? keyFilter = null)
+    {
+        ArgumentNullException.ThrowIfNull(receiver);
+        return Add(ReceiverRegistration.ForInstance(receiver, KafkaTopicFilter.Parse(topicFilter), keyFilter));
+    }
+
+    internal IDisposable Add(ReceiverRegistration registration)
+    {
+        ImmutableInterlocked.Update(ref _registrations, (list, r) => list.Add(r), registration);
+        Changed?.Invoke();
+        return new Handle(this, registration);
+    }
+
+    private void Remove(ReceiverRegistration registration)
+    {
+        if (ImmutableInterlocked.Update(ref _registrations, (list, r) => list.Remove(r), registration))
+        {
+            Changed?.Invoke();
+        }
+    }
+
+    private sealed class Handle(ReceiverRegistry registry, ReceiverRegistration registration) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                registry.Remove(registration);
+            }
+        }
+    }
+}
+
+/// <summary>A receiver registered in DI, before the container is built.</summary>
+internal sealed record ReceiverDescriptor(Type Type, KafkaTopicFilter Filter, string? KeyFilter, ServiceLifetime Lifetime);

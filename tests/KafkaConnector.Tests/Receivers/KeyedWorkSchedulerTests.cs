@@ -1,0 +1,104 @@
+using System.Collections.Concurrent;
+using KafkaConnector.Receivers;
+using KafkaConnector.Testing;
+
+namespace KafkaConnector.Tests.Receivers;
+
+public sealed class KeyedWorkSchedulerTests
+{
+    private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task SameKey_RunsInOrder_OneAtATime()
+    {
+        var seen = new ConcurrentQueue<int>();
+        var inside = 0;
+        var overlapped = false;
+        using var scheduler = new KeyedWorkScheduler<int>(8, async i =>
+        {
+            overlapped |= Interlocked.Increment(ref inside) > 1;
+            await Task.Yield();
+            seen.Enqueue(i);
+            Interlocked.Decrement(ref inside);
+        });
+
+        for (var i = 0; i < 500; i++)
+        {
+            scheduler.Schedule(new WorkKey("t", 0, 42), i);
+        }
+
+        await Eventually.UntilAsync(() => seen.Count == 500, WaitLimit, () => $"500 items, got {seen.Count}", TestContext.Current.CancellationToken);
+        Assert.False(overlapped);
+        Assert.Equal(Enumerable.Range(0, 500), seen);
+        Assert.Equal(0, scheduler.ActiveKeys);
+    }
+
+    [Fact]
+    public async Task ABlockedKey_DoesNotBlockOtherKeys()
+    {
+        var release = new TaskCompletionSource();
+        var done = new ConcurrentQueue<string>();
+        using var scheduler = new KeyedWorkScheduler<string>(2, async item =>
+        {
+            if (item == "stuck")
+            {
+                await release.Task;
+            }
+
+            done.Enqueue(item);
+        });
+
+        scheduler.Schedule(new WorkKey("t", 0, 1), "stuck");
+        scheduler.Schedule(new WorkKey("t", 0, 1), "behind-stuck");
+        for (var i = 0; i < 50; i++)
+        {
+            scheduler.Schedule(new WorkKey("t", 1, i), $"other-{i}");
+        }
+
+        await Eventually.UntilAsync(() => done.Count == 50, WaitLimit, () => $"the 50 other keys, got {done.Count}", TestContext.Current.CancellationToken);
+        Assert.DoesNotContain("behind-stuck", done);
+        release.SetResult();
+        await Eventually.UntilAsync(() => done.Count == 52, WaitLimit, () => "the stuck key to finish", TestContext.Current.CancellationToken);
+        Assert.Equal(["stuck", "behind-stuck"], done.Skip(50));
+    }
+
+    [Fact]
+    public async Task Parallelism_IsBounded()
+    {
+        var inside = 0;
+        var max = 0;
+        var gate = new TaskCompletionSource();
+        var finished = 0;
+        using var scheduler = new KeyedWorkScheduler<int>(3, async _ =>
+        {
+            var now = Interlocked.Increment(ref inside);
+            int seen;
+            while (now > (seen = Volatile.Read(ref max)) && Interlocked.CompareExchange(ref max, now, seen) != seen)
+            {
+            }
+
+            await gate.Task;
+            Interlocked.Decrement(ref inside);
+            Interlocked.Increment(ref finished);
+        });
+
+        for (var k = 0; k < 10; k++)
+        {
+            scheduler.Schedule(new WorkKey("t", 0, k), k);
+        }
+
+        await Eventually.UntilAsync(() => Volatile.Read(ref inside) == 3, WaitLimit, () => $"3 keys running, saw {inside}", TestContext.Current.CancellationToken);
+        gate.SetResult();
+        await Eventually.UntilAsync(() => Volatile.Read(ref finished) == 10, WaitLimit, () => "all keys to finish", TestContext.Current.CancellationToken);
+        Assert.Equal(3, max);
+    }
+
+    [Fact]
+    public void WorkKey_NullKeysShareThePartitionsSlot_AndKeysDiffer()
+    {
+        Assert.Equal(WorkKey.Of("t", 1, null), WorkKey.Of("t", 1, null));
+        Assert.Equal(WorkKey.Of("t", 1, "a"u8.ToArray()), WorkKey.Of("t", 1, "a"u8.ToArray()));
+        Assert.NotEqual(WorkKey.Of("t", 1, "a"u8.ToArray()), WorkKey.Of("t", 2, "a"u8.ToArray()));
+        Assert.NotEqual(WorkKey.Of("t", 1, "a"u8.ToArray()), WorkKey.Of("t", 1, "b"u8.ToArray()));
+    }
+}
