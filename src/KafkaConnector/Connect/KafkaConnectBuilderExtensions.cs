@@ -1,0 +1,60 @@
+using KafkaConnector.Connect;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace KafkaConnector.DependencyInjection;
+
+/// <summary>Registers the Kafka Connect management client, <see cref="IKafkaConnectClient"/>.</summary>
+public static class KafkaConnectBuilderExtensions
+{
+    /// <summary>
+    /// Registers <see cref="IKafkaConnectClient"/> with <see cref="KafkaConnectOptions"/> bound from the
+    /// <c>Connect</c> sub-section of the connector's configuration (<c>KafkaConnector:Connect</c>) and validated at
+    /// start-up. A second call changes nothing.
+    /// </summary>
+    /// <param name="builder">The connector builder.</param>
+    /// <returns>The same builder, for chaining.</returns>
+    public static IKafkaConnectorBuilder AddKafkaConnect(this IKafkaConnectorBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        if (services.Any(static service => service.ServiceType == typeof(IKafkaConnectClient)))
+        {
+            return builder;
+        }
+
+        var options = services.AddOptions<KafkaConnectOptions>();
+        if (builder.Configuration is { } configuration)
+        {
+            options.Bind(configuration.GetSection(KafkaConnectOptions.SectionName));
+        }
+
+        options.ValidateOnStart();
+        services.TryAddSingleton(new KafkaConnectSection(SectionPath(builder.Configuration)));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KafkaConnectOptions>, KafkaConnectOptionsValidator>());
+        services.AddHttpClient<IKafkaConnectClient, KafkaConnectClient>(static (provider, http) =>
+            KafkaConnectClient.ConfigureHttpClient(http, provider.GetRequiredService<IOptions<KafkaConnectOptions>>()));
+        return builder;
+    }
+
+    /// <summary>
+    /// Registers <see cref="IKafkaConnectClient"/> as <see cref="AddKafkaConnect(IKafkaConnectorBuilder)"/> does, then
+    /// applies <paramref name="configure"/> over the configured values.
+    /// </summary>
+    /// <param name="builder">The connector builder.</param>
+    /// <param name="configure">Sets options in code, such as <see cref="KafkaConnectOptions.Url"/>.</param>
+    /// <returns>The same builder, for chaining.</returns>
+    public static IKafkaConnectorBuilder AddKafkaConnect(this IKafkaConnectorBuilder builder, Action<KafkaConnectOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.AddKafkaConnect().Services.Configure(configure);
+        return builder;
+    }
+
+    private static string SectionPath(IConfiguration? configuration) =>
+        configuration is IConfigurationSection { Path.Length: > 0 } section
+            ? ConfigurationPath.Combine(section.Path, KafkaConnectOptions.SectionName)
+            : KafkaConnectSection.DefaultPath;
+}
