@@ -134,9 +134,11 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
         var topics = _topics!;
         try
         {
-            ProvisionSystemTopics(topics);
+            var provisioned = ProvisionSystemTopics(topics);
             _consumer = _clients.CreateConsumer(
                 topics.GroupId,
+                // Topics the node could not create: let the broker create them when subscribed, if it allows.
+                provisioned ? null : [new("allow.auto.create.topics", "true")],
                 configure: builder => builder
                     .SetPartitionsAssignedHandler(OnAssigned)
                     .SetPartitionsRevokedHandler((c, p) => OnRevoked(c, p.Select(x => x.TopicPartition).ToList(), commit: true))
@@ -564,8 +566,10 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
         _stopped.TrySetResult();
     }
 
-    private void ProvisionSystemTopics(KafkaClusterTopicNames topics)
+    /// <summary>Creates the broadcast and node topics; false when one could not be created.</summary>
+    private bool ProvisionSystemTopics(KafkaClusterTopicNames topics)
     {
+        var all = true;
         var partitions = _options.System.MaxConsumerThreads;
         foreach (var topic in new[] { topics.Broadcast, topics.Node })
         {
@@ -583,9 +587,12 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
                     break;
                 default:
                     DispatchLog.TopicCreationFailed(_logger, topic, result.Error ?? "unknown");
+                    all = false;
                     break;
             }
         }
+
+        return all;
     }
 
     private sealed record WorkItem(KafkaMessage Message, ReceiverRegistration[] Targets, PartitionTracker Tracker, PartitionTracker.Entry Entry);
