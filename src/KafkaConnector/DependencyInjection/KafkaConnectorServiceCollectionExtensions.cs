@@ -1,3 +1,4 @@
+using KafkaConnector.Admin;
 using KafkaConnector.Configuration;
 using KafkaConnector.Diagnostics;
 using Microsoft.Extensions.Configuration;
@@ -63,6 +64,8 @@ public static class KafkaConnectorServiceCollectionExtensions
         services.TryAddSingleton<KafkaClientFactory>();
         services.TryAddSingleton<KafkaConnectorSystemApi>();
         services.TryAddSingleton<IKafkaConnectorSystemApi>(sp => sp.GetRequiredService<KafkaConnectorSystemApi>());
+        services.TryAddSingleton<KafkaAdminApi>();
+        services.TryAddSingleton<IKafkaAdminApi>(sp => sp.GetRequiredService<KafkaAdminApi>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KafkaConnectorHostedService>());
 
         return new KafkaConnectorBuilder(services, section);
