@@ -50,23 +50,28 @@ internal sealed class SecureConnector : IAsyncDisposable
     /// <summary>Tags of every counted denial.</summary>
     public ConcurrentQueue<Dictionary<string, string?>> Denials { get; } = new();
 
+    /// <param name="services">Registrations made after <c>AddPermissions</c>.</param>
+    /// <param name="servicesBeforePermissions">Registrations made before <c>AddPermissions</c>.</param>
     public static SecureConnector Create(
         KafkaTestCluster cluster,
         Action<KafkaPermissionOptions>? rules = null,
         Action<IServiceCollection>? services = null,
-        Action<KafkaConnectorOptions>? configure = null) =>
-        Create(cluster.BootstrapServers, cluster.IsEmbedded, rules, services, configure);
+        Action<KafkaConnectorOptions>? configure = null,
+        Action<IServiceCollection>? servicesBeforePermissions = null) =>
+        Create(cluster.BootstrapServers, cluster.IsEmbedded, rules, services, configure, servicesBeforePermissions);
 
     public static SecureConnector Create(
         string bootstrapServers,
         bool embedded,
         Action<KafkaPermissionOptions>? rules = null,
         Action<IServiceCollection>? services = null,
-        Action<KafkaConnectorOptions>? configure = null)
+        Action<KafkaConnectorOptions>? configure = null,
+        Action<IServiceCollection>? servicesBeforePermissions = null)
     {
         var calls = new ConcurrentQueue<string>();
         var host = ConnectorHost.Create(bootstrapServers, embedded, configure, builder =>
         {
+            servicesBeforePermissions?.Invoke(builder.Services);
             builder.AddPermissions(rules);
             builder.Services.Replace(ServiceDescriptor.Singleton<IKafkaConnectorSystemApi>(sp => RecordingProxy.Wrap<IKafkaConnectorSystemApi>(sp.GetRequiredService<KafkaConnectorSystemApi>(), calls)));
             builder.Services.Replace(ServiceDescriptor.Singleton<IKafkaAdminApi>(sp => RecordingProxy.Wrap<IKafkaAdminApi>(sp.GetRequiredService<KafkaAdminApi>(), calls)));
