@@ -313,6 +313,18 @@ internal sealed class KafkaAdminApi(KafkaClientFactory clients, ILoggerFactory l
         }
     }
 
+    /// <summary>The admin client, or null while no request needed one.</summary>
+    internal IAdminClient? ClientIfCreated
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _client;
+            }
+        }
+    }
+
     private IAdminClient Client()
     {
         lock (_lock)
