@@ -40,8 +40,24 @@ internal sealed class PermissionRule
     }
 
     /// <summary>Whether this rule allows <paramref name="action"/> on <paramref name="resource"/> to <paramref name="principal"/>.</summary>
-    internal bool Allows(ClaimsPrincipal principal, KafkaConnectorAction action, string resource) =>
-        _actions.Contains(action) && _resources.Any(matches => matches(resource)) && Matches(principal);
+    internal bool Allows(ClaimsPrincipal principal, KafkaConnectorAction action, string resource)
+    {
+        if (!_actions.Contains(action))
+        {
+            return false;
+        }
+
+        // Loops rather than LINQ: this runs on every checked produce.
+        foreach (var matches in _resources)
+        {
+            if (matches(resource))
+            {
+                return Matches(principal);
+            }
+        }
+
+        return false;
+    }
 
     private bool Matches(ClaimsPrincipal principal)
     {

@@ -26,6 +26,14 @@ internal sealed class RulePermissionEvaluator : IKafkaPermissionEvaluator
     {
         ArgumentNullException.ThrowIfNull(principal);
         ArgumentNullException.ThrowIfNull(resource);
-        return ValueTask.FromResult(_rules.Exists(rule => rule.Allows(principal, action, resource)));
+        foreach (var rule in _rules)
+        {
+            if (rule.Allows(principal, action, resource))
+            {
+                return ValueTask.FromResult(true);
+            }
+        }
+
+        return ValueTask.FromResult(false);
     }
 }

@@ -129,9 +129,8 @@ public sealed class KafkaAdminApiTests(KafkaFixture fixture)
     [Fact]
     public async Task RealCluster_CreatesDescribesAltersAndDeletesTopics_ReportingPartialFailure()
     {
-        Assert.SkipWhen(_cluster.IsEmbedded, "needs a real cluster: set KAFKA_BOOTSTRAP_SERVERS");
         var ct = TestContext.Current.CancellationToken;
-        await using var host = AdminHost(_cluster.BootstrapServers, TimeSpan.FromSeconds(30));
+        await using var host = RealClusterHost();
         var admin = host.Services.GetRequiredService<IKafkaAdminApi>();
         var (compacted, plain, extra) = (_cluster.NewTopicName("admin-a"), _cluster.NewTopicName("admin-b"), _cluster.NewTopicName("admin-c"));
 
@@ -166,9 +165,8 @@ public sealed class KafkaAdminApiTests(KafkaFixture fixture)
     [Fact]
     public async Task RealCluster_AddsListsAndDeletesAcls()
     {
-        Assert.SkipWhen(_cluster.IsEmbedded, "needs a real cluster: set KAFKA_BOOTSTRAP_SERVERS");
         var ct = TestContext.Current.CancellationToken;
-        await using var host = AdminHost(_cluster.BootstrapServers, TimeSpan.FromSeconds(30));
+        await using var host = RealClusterHost();
         var admin = host.Services.GetRequiredService<IKafkaAdminApi>();
         var topic = _cluster.NewTopicName("acl");
         var acl = new KafkaAcl("User:kafkaconnector-test", topic, ResourcePatternType.Literal, AclOperation.Read, AclPermissionType.Allow);
@@ -189,6 +187,12 @@ public sealed class KafkaAdminApiTests(KafkaFixture fixture)
         Assert.Equal([acl], listed);
         Assert.Equal([acl], deleted);
         Assert.Empty(after);
+    }
+
+    private ConnectorHost RealClusterHost()
+    {
+        Assert.SkipWhen(_cluster.IsEmbedded, "needs a real cluster: set KAFKA_BOOTSTRAP_SERVERS");
+        return AdminHost(_cluster.BootstrapServers, TimeSpan.FromSeconds(30));
     }
 
     private static bool IsGone(IKafkaAdminApi admin, string topic, CancellationToken ct)
