@@ -11,6 +11,8 @@ internal sealed class KafkaConnectorMetrics
 {
     internal const string TopicTag = "messaging.destination.name";
     internal const string ErrorTypeTag = "error.type";
+    internal const string ActionTag = "kafkaconnector.action";
+    internal const string OutcomeTag = "kafkaconnector.outcome";
 
     private readonly Counter<long> _sent;
     private readonly Counter<long> _delivered;
@@ -18,6 +20,7 @@ internal sealed class KafkaConnectorMetrics
     private readonly Counter<long> _consumed;
     private readonly Counter<long> _callbackFailed;
     private readonly Counter<long> _clientErrors;
+    private readonly Counter<long> _permissionDenied;
 
     public KafkaConnectorMetrics(IMeterFactory meterFactory)
     {
@@ -28,6 +31,7 @@ internal sealed class KafkaConnectorMetrics
         _consumed = Meter.CreateCounter<long>("messaging.client.consumed.messages", "{message}", "Messages delivered to application code.");
         _callbackFailed = Meter.CreateCounter<long>("kafkaconnector.callback.failed", "{exception}", "Exceptions thrown by application callbacks and observers.");
         _clientErrors = Meter.CreateCounter<long>("kafkaconnector.client.errors", "{error}", "Errors reported by Kafka clients.");
+        _permissionDenied = Meter.CreateCounter<long>("kafkaconnector.permission.denied", "{call}", "Calls refused by the permission check, by action and outcome.");
     }
 
     public Meter Meter { get; }
@@ -44,4 +48,8 @@ internal sealed class KafkaConnectorMetrics
     public void CallbackFailed(string where) => _callbackFailed.Add(1, new KeyValuePair<string, object?>("kafkaconnector.callback", where));
 
     public void ClientError(string errorType) => _clientErrors.Add(1, new KeyValuePair<string, object?>(ErrorTypeTag, errorType));
+
+    /// <summary>Counts a refused call; <paramref name="outcome"/> is <c>denied</c>, <c>unauthenticated</c> or <c>error</c>. Never tagged with the caller.</summary>
+    public void PermissionDenied(string action, string outcome) =>
+        _permissionDenied.Add(1, new KeyValuePair<string, object?>(ActionTag, action), new KeyValuePair<string, object?>(OutcomeTag, outcome));
 }
