@@ -68,6 +68,7 @@ public static class KafkaConnectorServiceCollectionExtensions
         services.TryAddSingleton<IKafkaConnectorSystemApi>(sp => sp.GetRequiredService<KafkaConnectorSystemApi>());
         services.TryAddSingleton<KafkaAdminApi>();
         services.TryAddSingleton<IKafkaAdminApi>(sp => sp.GetRequiredService<KafkaAdminApi>());
+        services.TryAddSingleton<Connect.IKafkaConnectTopicDeleter, AdminTopicDeleter>();
         services.TryAddSingleton<NodeIdentity>();
         services.TryAddSingleton<ReceiverRegistry>();
         services.TryAddSingleton<IKafkaReceiverRegistry>(sp => sp.GetRequiredService<ReceiverRegistry>());

@@ -26,10 +26,28 @@ public class RecordingProxy : DispatchProxy
         return proxy;
     }
 
+    /// <summary>Records calls without forwarding them; tasks complete with default results.</summary>
+    public static T Stub<T>(ConcurrentQueue<string> calls)
+        where T : class
+    {
+        var proxy = Create<T, RecordingProxy>();
+        var recorder = (RecordingProxy)(object)proxy;
+        recorder._name = typeof(T).Name;
+        recorder._calls = calls;
+        return proxy;
+    }
+
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
     {
         ArgumentNullException.ThrowIfNull(targetMethod);
         _calls.Enqueue($"{_name}.{targetMethod.Name}");
+        if (_target is null)
+        {
+            var returns = targetMethod.ReturnType;
+            return returns == typeof(Task) ? Task.CompletedTask
+                : typeof(Task).GetMethod(nameof(Task.FromResult))!.MakeGenericMethod(returns.GetGenericArguments()[0]).Invoke(null, [null]);
+        }
+
         try
         {
             return targetMethod.Invoke(_target, args);
