@@ -46,6 +46,7 @@ public sealed class KafkaAdminApiTests(KafkaFixture fixture)
     public async Task EmbeddedBroker_WithoutAController_FailsAfterTheAdminTimeout_SayingItIsNotSupported()
     {
         await using var embedded = EmbeddedKafkaCluster.Start();
+        embedded.SetControllerId(-1); // Start makes broker 1 the controller; take it away
         await using var host = AdminHost(embedded.BootstrapServers, TimeSpan.FromSeconds(1.5));
         var admin = host.Services.GetRequiredService<IKafkaAdminApi>();
         var watch = Stopwatch.StartNew();
