@@ -111,7 +111,7 @@ static IHost BuildNode(string bootstrap, string layer, string nodeId, DemoOutput
     var builder = Host.CreateApplicationBuilder();
     builder.Logging.ClearProviders();
     builder.Logging.AddSimpleConsole(o => o.SingleLine = true)
-        .SetMinimumLevel(Environment.GetEnvironmentVariable("DEMO_DEBUG") == "1" ? LogLevel.Debug : LogLevel.Error);
+        .SetMinimumLevel(Environment.GetEnvironmentVariable("DEMO_DEBUG") == "1" ? LogLevel.Trace : LogLevel.Error);
     builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace); // stdout stays for messages
     builder.Services.AddSingleton(output);
     var connector = builder.Services.AddKafkaConnector(builder.Configuration, o =>
@@ -122,6 +122,9 @@ static IHost BuildNode(string bootstrap, string layer, string nodeId, DemoOutput
         o.System.MaxConsumerThreads = 4;
         o.System.PollInterval = TimeSpan.FromMilliseconds(100);
         o.Consumer["topic.metadata.refresh.interval.ms"] = "1000";
+        // Kafka's smallest session timeout: a rebalance (a topic appearing) settles in seconds.
+        o.Consumer["session.timeout.ms"] = "6000";
+        o.Consumer["heartbeat.interval.ms"] = "1000";
         o.Dispatch.MaxRetries = 2;
         o.Dispatch.RetryBackoff = TimeSpan.FromMilliseconds(100);
         o.Cluster.AnnounceInterval = TimeSpan.FromSeconds(1);

@@ -54,6 +54,7 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
     private volatile bool _stopping;
     private volatile bool _closing;
     private volatile Error? _fatal;
+    private DateTimeOffset _startedAt;
 
     public KafkaDispatcher(
         KafkaClientFactory clients,
@@ -101,6 +102,7 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
             return Task.CompletedTask;
         }
 
+        _startedAt = DateTimeOffset.UtcNow;
         _scheduler = new KeyedWorkScheduler<WorkItem>(_options.System.MaxConsumerThreads, ProcessAsync);
         _registry.Changed += OnReceiversChanged;
         _pollThread = new Thread(Run) { IsBackground = true, Name = "kafka-dispatcher" };
@@ -436,9 +438,10 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
     }
 
     /// <summary>
-    /// Where each partition starts: the group's committed offset, else (unless the configuration
-    /// asks for earliest) the current end, resolved now so that every message sent after the node
-    /// is ready arrives, and a new node does not replay the layer's history.
+    /// Where each partition starts: the group's committed offset; else (unless the configuration
+    /// asks for earliest) the first message written since this node started. Resolving by the start
+    /// time, not "the end now", gives the same answer at every assignment, so a rebalance before the
+    /// first commit cannot skip a message, and a new node does not replay the layer's history.
     /// </summary>
     private List<TopicPartitionOffset> StartOffsets(IConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions)
     {
@@ -450,18 +453,17 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
         var timeout = TimeSpan.FromSeconds(10);
         try
         {
-            var start = new List<TopicPartitionOffset>(partitions.Count);
-            foreach (var committed in consumer.Committed(partitions, timeout))
+            var committed = consumer.Committed(partitions, timeout);
+            var unset = committed.Where(c => c.Offset == Offset.Unset).Select(c => c.TopicPartition).ToList();
+            // The end is read before the lookup by time: a message written in between is found by the lookup.
+            var ends = unset.ToDictionary(p => p, p => consumer.QueryWatermarkOffsets(p, timeout).High);
+            var sinceStart = unset.Count == 0 ? [] : consumer.OffsetsForTimes(unset.Select(p => new TopicPartitionTimestamp(p, new Timestamp(_startedAt))), timeout);
+            var start = committed.Where(c => c.Offset != Offset.Unset).ToList();
+            foreach (var found in sinceStart)
             {
-                if (committed.Offset != Offset.Unset)
-                {
-                    start.Add(committed);
-                    continue;
-                }
-
-                var end = consumer.QueryWatermarkOffsets(committed.TopicPartition, timeout).High;
-                _partitions[committed.TopicPartition].StartAt(end);
-                start.Add(new TopicPartitionOffset(committed.TopicPartition, end));
+                var offset = found.Offset.Value >= 0 ? found.Offset : ends[found.TopicPartition];
+                _partitions[found.TopicPartition].StartAt(offset.Value);
+                start.Add(new TopicPartitionOffset(found.TopicPartition, offset));
             }
 
             return start;
