@@ -31,7 +31,17 @@ static async Task<int> ListenAsync(Arguments settings)
     var output = new DemoOutput(prefix: false);
     using var host = BuildNode(settings.BootstrapServers!, settings.Layer!, settings.NodeId!, output, embedded: null, walkthrough: false);
     await host.StartAsync();
-    await host.Services.GetRequiredService<IKafkaCluster>().WaitUntilReadyAsync();
+    var stopping = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+    try
+    {
+        await host.Services.GetRequiredService<IKafkaCluster>().WaitUntilReadyAsync(stopping);
+    }
+    catch (OperationCanceledException)
+    {
+        await host.StopAsync();
+        return 0;
+    }
+
     Console.WriteLine($"listening layer={settings.Layer} node={settings.NodeId}");
     await host.WaitForShutdownAsync(); // SIGTERM or Ctrl+C: the node announces that it leaves
     return 0;
