@@ -340,6 +340,21 @@ public sealed class KafkaDispatcherTests(KafkaFixture fixture)
         Assert.Equal(["arrived"], receiver.Values); // the probe records are the cluster's own
     }
 
+    [Fact]
+    public async Task OnABrokerWithoutTheAdminApi_TheNodeStillGetsItsTopics()
+    {
+        Assert.SkipUnless(_cluster.IsEmbedded, "needs a broker that refuses the admin API");
+        var layer = NodeHost.NewLayer();
+        await using var node = await NodeHost.StartAsync(_cluster, layer, "n",
+            b => b.AddReceiver<NodeReceiver>("{node}"),
+            services: s => s.Replace(ServiceDescriptor.Singleton<KafkaConnector.Cluster.IKafkaTopicProvisioner, KafkaConnector.Cluster.AdminTopicProvisioner>()));
+
+        await node.Cluster.SendToNodeAsync("n", null, "via auto-created topic"u8.ToArray(), cancellationToken: Ct);
+
+        var receiver = node.Host.Services.GetRequiredService<NodeReceiver>();
+        await Eventually.UntilAsync(() => receiver.Values.Contains("via auto-created topic"), WaitLimit, () => "the node message", Ct);
+    }
+
     private sealed class RefusingProvisioner : KafkaConnector.Cluster.IKafkaTopicProvisioner
     {
         public Task<KafkaConnector.Cluster.TopicProvisionResult> EnsureTopicAsync(string topic, int partitions, int replicationFactor, CancellationToken cancellationToken) =>
