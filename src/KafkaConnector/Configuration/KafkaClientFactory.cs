@@ -130,9 +130,12 @@ internal sealed class KafkaClientFactory(IOptions<KafkaConnectorOptions> options
 
     /// <summary>
     /// Environment variables cannot carry dots in every shell, so <c>linger_ms</c> means
-    /// <c>linger.ms</c> (no librdkafka property has an underscore).
+    /// <c>linger.ms</c>. A few librdkafka properties are spelt with an underscore
+    /// (<c>log_level</c>), so a key librdkafka knows is kept as written; only an unknown one is
+    /// read with dots.
     /// </summary>
-    internal static string NormalizeKey(string key) => key.Replace('_', '.');
+    internal static string NormalizeKey(string key) =>
+        !key.Contains('_', StringComparison.Ordinal) || NativeConfigProbe.IsKnown(key) ? key : key.Replace('_', '.');
 
     internal static Dictionary<string, string> Merge(IReadOnlyDictionary<string, string> defaults, params IEnumerable<KeyValuePair<string, string>>[] layers)
     {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -9,19 +10,35 @@ namespace KafkaConnector.Configuration;
 /// </summary>
 internal static partial class NativeConfigProbe
 {
+    private const int ConfUnknown = -2;
     private const int ConfOk = 0;
 
+    private static readonly ConcurrentDictionary<string, bool> KnownNames = new(StringComparer.Ordinal);
+
     /// <summary>Returns null when librdkafka accepts the property, else its reason.</summary>
-    internal static string? Check(string name, string value)
+    internal static string? Check(string name, string value) => Set(name, value).Error;
+
+    /// <summary>
+    /// Whether librdkafka has a property of this name (global or topic level), whatever its value.
+    /// </summary>
+    /// <remarks>
+    /// Asked with <c>rd_kafka_conf_set</c>, whose result tells an unknown name (-2) from a bad
+    /// value (-1). <c>rd_kafka_conf_get</c> on a fresh configuration cannot: it also answers -2 for
+    /// known properties that have no value yet (<c>bootstrap.servers</c>, <c>sasl.password</c>) and
+    /// for topic-level ones (<c>acks</c>).
+    /// </remarks>
+    internal static bool IsKnown(string name) =>
+        KnownNames.GetOrAdd(name, static n => Set(n, string.Empty).Result != ConfUnknown);
+
+    private static (int Result, string? Error) Set(string name, string value)
     {
         _ = Confluent.Kafka.Library.VersionString; // load Confluent.Kafka's librdkafka first
         var conf = ConfNew();
         try
         {
             var error = new byte[512];
-            return ConfSet(conf, name, value, error, (nuint)error.Length) == ConfOk
-                ? null
-                : Encoding.UTF8.GetString(error, 0, Math.Max(0, Array.IndexOf(error, (byte)0)));
+            var result = ConfSet(conf, name, value, error, (nuint)error.Length);
+            return (result, result == ConfOk ? null : Encoding.UTF8.GetString(error, 0, Math.Max(0, Array.IndexOf(error, (byte)0))));
         }
         finally
         {

@@ -98,6 +98,24 @@ public sealed class KafkaConnectorOptionsTests
     }
 
     [Fact]
+    public void UnderscoreKeysLibrdkafkaKnows_KeepTheirName()
+    {
+        var options = Bind(Config(
+            ("KafkaConnector:All:bootstrap.servers", "a:1"),
+            ("KafkaConnector:All:log_level", "7"),
+            ("KafkaConnector:Consumer:auto_offset_reset", "earliest")));
+        var factory = new KafkaClientFactory(Options.Create(options), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, null!);
+
+        var producer = factory.CreateProducerConfig();
+        var consumer = factory.CreateConsumerConfig("g");
+
+        Assert.Equal("7", producer.Get("log_level"));
+        Assert.Null(producer.Get("log.level"));
+        Assert.Equal(Confluent.Kafka.AutoOffsetReset.Earliest, consumer.AutoOffsetReset);
+        Assert.True(new KafkaConnectorOptionsValidator().Validate(null, options).Succeeded);
+    }
+
+    [Fact]
     public void ConfigurationSectionItself_CanBePassed()
     {
         var root = Config(("KafkaConnector:All:bootstrap.servers", "x:1"));

@@ -61,6 +61,20 @@ public sealed class KafkaConnectorOptionsValidatorTests
     }
 
     [Fact]
+    public void LogLevel_IsCheckedUnderItsOwnUnderscoreName()
+    {
+        var valid = Valid();
+        valid.All["log_level"] = "7";
+        var invalid = Valid();
+        invalid.All["log_level"] = "9";
+
+        Assert.True(new KafkaConnectorOptionsValidator().Validate(null, valid).Succeeded);
+        var message = Failure(invalid);
+        Assert.Contains("KafkaConnector:All:log_level = '9'", message, StringComparison.Ordinal);
+        Assert.Contains("\"log_level\"", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void InvalidNativeValue_NamesKeyAndValue_WithLibrdkafkasReason()
     {
         var options = Valid();
