@@ -5,7 +5,8 @@ namespace KafkaConnector.Configuration;
 
 /// <summary>
 /// Checks <see cref="KafkaConnectorOptions"/> at start-up. Each failure names the configuration key
-/// and the value at fault (secrets redacted); native properties are checked by librdkafka itself.
+/// and the value at fault (secrets redacted); native properties are checked by librdkafka itself,
+/// Confluent.Kafka's <c>dotnet.*</c> ones by <see cref="ConfluentConfigProperties"/>.
 /// </summary>
 internal sealed partial class KafkaConnectorOptionsValidator : IValidateOptions<KafkaConnectorOptions>
 {
@@ -27,7 +28,19 @@ internal sealed partial class KafkaConnectorOptionsValidator : IValidateOptions<
         {
             foreach (var (key, value) in section)
             {
-                var reason = NativeConfigProbe.Check(KafkaClientFactory.NormalizeKey(key), value ?? string.Empty);
+                var property = KafkaClientFactory.NormalizeKey(key);
+                if (ConfluentConfigProperties.IsDotnet(property))
+                {
+                    var problem = ConfluentConfigProperties.Check(sectionName, property, value ?? string.Empty);
+                    if (problem is not null)
+                    {
+                        failures.Add($"{Section}:{sectionName}:{key} = {Show(key, value)} {problem}.");
+                    }
+
+                    continue;
+                }
+
+                var reason = NativeConfigProbe.Check(property, value ?? string.Empty);
                 if (reason is not null)
                 {
                     failures.Add($"{Section}:{sectionName}:{key} = {Show(key, value)} is not a valid Kafka client property: {reason}");

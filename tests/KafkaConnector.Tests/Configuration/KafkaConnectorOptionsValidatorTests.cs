@@ -74,6 +74,71 @@ public sealed class KafkaConnectorOptionsValidatorTests
         Assert.Contains("\"log_level\"", message, StringComparison.Ordinal);
     }
 
+    private static KafkaConnectorOptions WithEveryConfluentProperty()
+    {
+        var options = Valid();
+        options.All["dotnet.cancellation.delay.max.ms"] = "200";
+        options.Producer["dotnet.producer.enable.background.poll"] = "true";
+        options.Producer["dotnet.producer.enable.delivery.reports"] = "true";
+        options.Producer["dotnet.producer.delivery.report.fields"] = "key, status";
+        options.Consumer["dotnet.consumer.consume.result.fields"] = "all";
+        return options;
+    }
+
+    [Fact]
+    public void ConfluentKafkaProperties_PassValidation_AndEveryClientAcceptsThem()
+    {
+        var options = WithEveryConfluentProperty();
+        var factory = new KafkaClientFactory(Microsoft.Extensions.Options.Options.Create(options), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, null!);
+
+        var result = new KafkaConnectorOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Succeeded, result.FailureMessage);
+        using var producer = factory.CreateProducer();
+        using var consumer = factory.CreateConsumer("g");
+        using var admin = factory.CreateAdminClient();
+    }
+
+    [Fact]
+    public void UnknownConfluentKafkaProperty_IsRejected_NamingTheKnownOnes()
+    {
+        var options = Valid();
+        options.Producer["dotnet.producer.enable.delivery.report"] = "true";
+
+        var message = Failure(options);
+
+        Assert.Contains("KafkaConnector:Producer:dotnet.producer.enable.delivery.report = ", message, StringComparison.Ordinal);
+        Assert.Contains("is not a Confluent.Kafka property", message, StringComparison.Ordinal);
+        Assert.Contains("dotnet.producer.enable.delivery.reports", message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("All", "dotnet.producer.enable.delivery.reports", "true", "belongs in KafkaConnector:Producer")]
+    [InlineData("Consumer", "dotnet.producer.delivery.report.fields", "all", "belongs in KafkaConnector:Producer")]
+    [InlineData("Admin", "dotnet.consumer.consume.result.fields", "all", "belongs in KafkaConnector:Consumer")]
+    [InlineData("All", "dotnet.cancellation.delay.max.ms", "0", "must be a whole number of milliseconds from 1 to 10000")]
+    [InlineData("Producer", "dotnet.producer.enable.delivery.reports", "false", "must be true")]
+    [InlineData("Producer", "dotnet.producer.enable.background.poll", "no", "must be true")]
+    [InlineData("Producer", "dotnet.producer.delivery.report.fields", "key,value", "must include status")]
+    [InlineData("Producer", "dotnet.producer.delivery.report.fields", "status,offset", "names 'offset', which is not a field")]
+    [InlineData("Consumer", "dotnet.consumer.consume.result.fields", "headers,topic", "must include timestamp")]
+    public void MisplacedOrUnusableConfluentKafkaProperty_NamesKeyValueAndReason(string section, string key, string value, string reason)
+    {
+        var options = Valid();
+        var target = section switch
+        {
+            "All" => options.All,
+            "Producer" => options.Producer,
+            "Consumer" => options.Consumer,
+            _ => options.Admin,
+        };
+        target[key] = value;
+
+        var message = Failure(options);
+
+        Assert.Contains($"KafkaConnector:{section}:{key} = '{value}' {reason}", message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void InvalidNativeValue_NamesKeyAndValue_WithLibrdkafkasReason()
     {

@@ -49,6 +49,23 @@ public sealed class ProduceTests(KafkaFixture fixture)
     }
 
     [Fact]
+    public async Task DeliveryReportFieldsStatusOnly_StillReportsWhereAndWhether()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var topic = await _cluster.CreateNewTopicAsync("produce-status-only", 1, ct);
+        await using var host = ConnectorHost.Create(_cluster, o => o.Producer["dotnet.producer.delivery.report.fields"] = "status");
+        await host.Api.ProduceAsync(KafkaMessage.FromText(topic, "k", "first"), ct);
+
+        var result = await host.Api.ProduceAsync(KafkaMessage.FromText(topic, "k", "second"), ct);
+
+        Assert.True(result.IsSuccess);
+        Assert.Equal(PersistenceStatus.Persisted, result.Status);
+        Assert.Equal(0, result.Partition);
+        Assert.Equal(1, result.Offset);
+        Assert.Equal("second", result.Message.ValueAsString());
+    }
+
+    [Fact]
     public async Task Produce_FireAndForget_Delivers()
     {
         var topic = await _cluster.CreateNewTopicAsync("produce-ff", 2, TestContext.Current.CancellationToken);
