@@ -19,10 +19,7 @@ internal sealed partial class KafkaConnectorOptionsValidator : IValidateOptions<
     {
         var failures = new List<string>();
 
-        if (!HasBootstrapServers(options))
-        {
-            failures.Add($"{Section}:All:bootstrap.servers is required (or set it in the Producer and Consumer sections, or the KAFKA_BOOTSTRAP_SERVERS environment variable).");
-        }
+        CheckBootstrapServers(failures, options);
 
         foreach (var (sectionName, section) in new[] { ("All", options.All), ("Producer", options.Producer), ("Consumer", options.Consumer), ("Admin", options.Admin) })
         {
@@ -107,12 +104,34 @@ internal sealed partial class KafkaConnectorOptionsValidator : IValidateOptions<
 
     private static string Show(string key, string? value) => IsSecret(key) ? "'***'" : $"'{value}'";
 
-    private static bool HasBootstrapServers(KafkaConnectorOptions options)
+    /// <summary>
+    /// Every producer and consumer needs <c>bootstrap.servers</c>, from <c>All</c> or its own section.
+    /// When validation runs, <c>KAFKA_BOOTSTRAP_SERVERS</c> has already filled <c>All</c> if it was set.
+    /// </summary>
+    private static void CheckBootstrapServers(List<string> failures, KafkaConnectorOptions options)
     {
         static bool Has(IDictionary<string, string> section) => section.Any(p =>
             KafkaClientFactory.NormalizeKey(p.Key) == "bootstrap.servers" && !string.IsNullOrWhiteSpace(p.Value));
 
-        return Has(options.All) || (Has(options.Producer) && Has(options.Consumer));
+        var producer = Has(options.Producer);
+        var consumer = Has(options.Consumer);
+        if (Has(options.All) || (producer && consumer))
+        {
+            return;
+        }
+
+        var variable = DependencyInjection.KafkaConnectorServiceCollectionExtensions.BootstrapServersVariable;
+        if (!producer && !consumer)
+        {
+            failures.Add($"{Section}:All:bootstrap.servers is required (or the {variable} environment variable, or bootstrap.servers in both the Producer and Consumer sections).");
+            return;
+        }
+
+        var (set, missing) = producer ? ("Producer", "Consumer") : ("Consumer", "Producer");
+        failures.Add(
+            $"{Section}:{missing}:bootstrap.servers is required: {Section}:{set}:bootstrap.servers reaches {set.ToLowerInvariant()}s only. "
+            + $"Set {Section}:All:bootstrap.servers or the {variable} environment variable (the {set} section still wins for {set.ToLowerInvariant()}s), "
+            + $"or {Section}:{missing}:bootstrap.servers.");
     }
 
     private static void CheckIdentity(List<string> failures, string key, string? value)

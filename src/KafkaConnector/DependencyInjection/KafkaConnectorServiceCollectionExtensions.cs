@@ -14,8 +14,10 @@ namespace KafkaConnector.DependencyInjection;
 /// <summary>Registers KafkaConnector in a service collection.</summary>
 public static class KafkaConnectorServiceCollectionExtensions
 {
-    /// <summary>The environment variable used for <c>bootstrap.servers</c> when configuration sets none.</summary>
+    /// <summary>The environment variable used for <c>All:bootstrap.servers</c> when configuration sets none there.</summary>
     public const string BootstrapServersVariable = "KAFKA_BOOTSTRAP_SERVERS";
+
+    private const string BootstrapServers = "bootstrap.servers";
 
     /// <summary>
     /// Adds the connector, bound from the <c>KafkaConnector</c> section of <paramref name="configuration"/>
@@ -88,20 +90,30 @@ public static class KafkaConnectorServiceCollectionExtensions
         return new KafkaConnectorBuilder(services, section);
     }
 
-    private static void ApplyEnvironmentBootstrapServers(KafkaConnectorOptions options)
+    private static void ApplyEnvironmentBootstrapServers(KafkaConnectorOptions options) =>
+        ApplyBootstrapServersFallback(options, Environment.GetEnvironmentVariable(BootstrapServersVariable));
+
+    /// <summary>
+    /// Fills <c>All:bootstrap.servers</c> from <paramref name="fromEnvironment"/> whenever <c>All</c>
+    /// has none, so every client has brokers; a <c>Producer</c>, <c>Consumer</c> or <c>Admin</c>
+    /// value still wins for its own clients.
+    /// </summary>
+    internal static void ApplyBootstrapServersFallback(KafkaConnectorOptions options, string? fromEnvironment)
     {
-        var fromEnvironment = Environment.GetEnvironmentVariable(BootstrapServersVariable);
         if (string.IsNullOrWhiteSpace(fromEnvironment))
         {
             return;
         }
 
-        var configured = options.All.Concat(options.Producer).Concat(options.Consumer)
-            .Any(p => KafkaClientFactory.NormalizeKey(p.Key) == "bootstrap.servers");
-        if (!configured)
+        var spellings = options.All.Keys.Where(k => KafkaClientFactory.NormalizeKey(k) == BootstrapServers).ToList();
+        if (spellings.Any(k => !string.IsNullOrWhiteSpace(options.All[k])))
         {
-            options.All["bootstrap.servers"] = fromEnvironment.Trim();
+            return;
         }
+
+        // Blank spellings (bootstrap_servers="") would otherwise win the merge over the filled value.
+        spellings.ForEach(k => options.All.Remove(k));
+        options.All[BootstrapServers] = fromEnvironment.Trim();
     }
 
     // Adapters so that TryAddEnumerable can tell the hosted services apart by implementation type

@@ -158,26 +158,94 @@ public sealed class KafkaConnectorOptionsTests
     }
 }
 
+/// <summary>Sets a process-wide environment variable, so it runs alone.</summary>
+[Collection(SerialTests.Name)]
 public sealed class KafkaBootstrapServersVariableTests
 {
-    [Fact]
-    public void EnvironmentVariable_FillsBootstrapServers_OnlyWhenConfigurationHasNone()
+    private static KafkaClientFactory Factory(KafkaConnectorOptions options) =>
+        new(Options.Create(options), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, null!);
+
+    private static T WithVariable<T>(string value, Func<T> action)
     {
         var previous = Environment.GetEnvironmentVariable(KafkaConnectorServiceCollectionExtensions.BootstrapServersVariable);
-        Environment.SetEnvironmentVariable(KafkaConnectorServiceCollectionExtensions.BootstrapServersVariable, "from-env:9092");
+        Environment.SetEnvironmentVariable(KafkaConnectorServiceCollectionExtensions.BootstrapServersVariable, value);
         try
         {
-            var unset = new ServiceCollection();
-            unset.AddKafkaConnector(o => o.Layer = "l");
-            var set = new ServiceCollection();
-            set.AddKafkaConnector(o => o.All["bootstrap.servers"] = "explicit:1");
-
-            Assert.Equal("from-env:9092", unset.BuildServiceProvider().GetRequiredService<IOptions<KafkaConnectorOptions>>().Value.All["bootstrap.servers"]);
-            Assert.Equal("explicit:1", set.BuildServiceProvider().GetRequiredService<IOptions<KafkaConnectorOptions>>().Value.All["bootstrap.servers"]);
+            return action();
         }
         finally
         {
             Environment.SetEnvironmentVariable(KafkaConnectorServiceCollectionExtensions.BootstrapServersVariable, previous);
         }
+    }
+
+    [Fact]
+    public void EnvironmentVariable_FillsBootstrapServers_OnlyWhenConfigurationHasNone()
+    {
+        var (unset, set) = WithVariable("from-env:9092", () =>
+        {
+            var unset = new ServiceCollection();
+            unset.AddKafkaConnector(o => o.Layer = "l");
+            var set = new ServiceCollection();
+            set.AddKafkaConnector(o => o.All["bootstrap.servers"] = "explicit:1");
+            return (
+                unset.BuildServiceProvider().GetRequiredService<IOptions<KafkaConnectorOptions>>().Value,
+                set.BuildServiceProvider().GetRequiredService<IOptions<KafkaConnectorOptions>>().Value);
+        });
+
+        Assert.Equal("from-env:9092", unset.All["bootstrap.servers"]);
+        Assert.Equal("explicit:1", set.All["bootstrap.servers"]);
+    }
+
+    [Fact]
+    public void EnvironmentVariable_WithOnlyProducerBootstrapServers_FillsAll_AndStartUpValidationPasses()
+    {
+        // Resolving the options runs start-up validation, which failed here and asked for the variable that was set.
+        var options = WithVariable(" from-env:9092 ", () =>
+        {
+            var services = new ServiceCollection();
+            services.AddKafkaConnector(o => o.Producer["bootstrap.servers"] = "producer:1");
+            return services.BuildServiceProvider().GetRequiredService<IOptions<KafkaConnectorOptions>>().Value;
+        });
+
+        Assert.Equal("from-env:9092", options.All["bootstrap.servers"]);
+        Assert.Equal("producer:1", Factory(options).CreateProducerConfig().BootstrapServers);
+        Assert.Equal("from-env:9092", Factory(options).CreateConsumerConfig("g").BootstrapServers);
+        Assert.Equal("from-env:9092", Factory(options).CreateAdminConfig().BootstrapServers);
+    }
+
+    [Theory]
+    [InlineData("Producer")]
+    [InlineData("Consumer")]
+    [InlineData("Admin")]
+    public void Fallback_FillsAll_WhenOnlyASpecificSectionSetsIt_WhichStillWinsForItsClients(string section)
+    {
+        var options = new KafkaConnectorOptions();
+        var specific = section switch { "Producer" => options.Producer, "Consumer" => options.Consumer, _ => options.Admin };
+        specific["bootstrap.servers"] = "specific:1";
+
+        KafkaConnectorServiceCollectionExtensions.ApplyBootstrapServersFallback(options, "env:1");
+
+        var factory = Factory(options);
+        Assert.Equal("env:1", options.All["bootstrap.servers"]);
+        Assert.Equal(section == "Producer" ? "specific:1" : "env:1", factory.CreateProducerConfig().BootstrapServers);
+        Assert.Equal(section == "Consumer" ? "specific:1" : "env:1", factory.CreateConsumerConfig("g").BootstrapServers);
+        Assert.Equal(section == "Admin" ? "specific:1" : "env:1", factory.CreateAdminConfig().BootstrapServers);
+    }
+
+    [Fact]
+    public void Fallback_ReplacesABlankValueInAll_ButNeverAFilledOne()
+    {
+        var blank = new KafkaConnectorOptions();
+        blank.All["bootstrap_servers"] = " ";
+        var filled = new KafkaConnectorOptions();
+        filled.All["bootstrap_servers"] = "configured:1";
+
+        KafkaConnectorServiceCollectionExtensions.ApplyBootstrapServersFallback(blank, "env:1");
+        KafkaConnectorServiceCollectionExtensions.ApplyBootstrapServersFallback(filled, "env:1");
+
+        Assert.Equal("env:1", Factory(blank).CreateConsumerConfig("g").BootstrapServers);
+        Assert.Equal("configured:1", Factory(filled).CreateConsumerConfig("g").BootstrapServers);
+        Assert.False(filled.All.ContainsKey("bootstrap.servers"));
     }
 }

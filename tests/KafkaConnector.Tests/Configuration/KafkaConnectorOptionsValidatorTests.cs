@@ -38,6 +38,21 @@ public sealed class KafkaConnectorOptionsValidatorTests
         Assert.Contains("KAFKA_BOOTSTRAP_SERVERS", message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Producer", "Consumer")]
+    [InlineData("Consumer", "Producer")]
+    public void BootstrapServersInOneClientSectionOnly_NamesTheSectionWithout_AndEveryFix(string set, string missing)
+    {
+        var options = new KafkaConnectorOptions();
+        (set == "Producer" ? options.Producer : options.Consumer)["bootstrap.servers"] = "a:1";
+
+        var message = Failure(options);
+
+        Assert.Contains($"KafkaConnector:{missing}:bootstrap.servers is required: KafkaConnector:{set}:bootstrap.servers reaches {set.ToLowerInvariant()}s only.", message, StringComparison.Ordinal);
+        Assert.Contains("Set KafkaConnector:All:bootstrap.servers or the KAFKA_BOOTSTRAP_SERVERS environment variable", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("KafkaConnector:All:bootstrap.servers is required", message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void BootstrapServersInProducerAndConsumer_IsEnough()
     {
