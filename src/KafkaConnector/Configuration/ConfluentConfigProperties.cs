@@ -25,6 +25,9 @@ internal static class ConfluentConfigProperties
     /// <summary>Whether <paramref name="name"/> is in Confluent.Kafka's namespace (<c>dotnet.*</c>).</summary>
     internal static bool IsDotnet(string name) => name.StartsWith(Prefix, StringComparison.Ordinal);
 
+    /// <summary>Whether Confluent.Kafka defines <paramref name="name"/>.</summary>
+    internal static bool IsKnown(string name) => Known.ContainsKey(name);
+
     /// <summary>
     /// Returns null when <paramref name="name"/> may be set to <paramref name="value"/> in
     /// <paramref name="section"/> (<c>All</c>, <c>Producer</c>, <c>Consumer</c> or <c>Admin</c>),

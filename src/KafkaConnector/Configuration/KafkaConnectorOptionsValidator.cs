@@ -31,7 +31,7 @@ internal sealed partial class KafkaConnectorOptionsValidator : IValidateOptions<
                     var problem = ConfluentConfigProperties.Check(sectionName, property, value ?? string.Empty);
                     if (problem is not null)
                     {
-                        failures.Add($"{Section}:{sectionName}:{key} = {Show(key, value)} {problem}.");
+                        failures.Add($"{Section}:{sectionName}:{key} = {Show(key, value, ConfluentConfigProperties.IsKnown(property))} {problem}.");
                     }
 
                     continue;
@@ -40,7 +40,7 @@ internal sealed partial class KafkaConnectorOptionsValidator : IValidateOptions<
                 var reason = NativeConfigProbe.Check(property, value ?? string.Empty);
                 if (reason is not null)
                 {
-                    failures.Add($"{Section}:{sectionName}:{key} = {Show(key, value)} is not a valid Kafka client property: {reason}");
+                    failures.Add($"{Section}:{sectionName}:{key} = {Show(key, value, NativeConfigProbe.IsKnown(property))} is not a valid Kafka client property: {reason}");
                 }
             }
         }
@@ -92,17 +92,22 @@ internal sealed partial class KafkaConnectorOptionsValidator : IValidateOptions<
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    /// <summary>Whether a configuration key holds a secret whose value must never be shown.</summary>
+    /// <summary>Whether the key of a known property holds a secret whose value must never be shown.</summary>
     internal static bool IsSecret(string key)
     {
         var k = key.ToLowerInvariant();
         return k.Contains("password", StringComparison.Ordinal) || k.Contains("secret", StringComparison.Ordinal)
+            || k.Contains("passphrase", StringComparison.Ordinal)
             || k.Contains("token", StringComparison.Ordinal) || k.Contains("jaas", StringComparison.Ordinal)
             || k.Contains("oauthbearer.config", StringComparison.Ordinal) || k.Contains("key.pem", StringComparison.Ordinal)
             || k.EndsWith("key", StringComparison.Ordinal) || k.Contains("keystore", StringComparison.Ordinal);
     }
 
-    private static string Show(string key, string? value) => IsSecret(key) ? "'***'" : $"'{value}'";
+    /// <summary>
+    /// The value as a message may show it. A key no client knows may be a misspelt secret
+    /// (<c>sasl.passwrd</c>), so its value is never shown; a known key's is, unless it is a secret.
+    /// </summary>
+    private static string Show(string key, string? value, bool known) => !known || IsSecret(key) ? "'***'" : $"'{value}'";
 
     /// <summary>
     /// Every producer and consumer needs <c>bootstrap.servers</c>, from <c>All</c> or its own section.

@@ -64,16 +64,44 @@ public sealed class KafkaConnectorOptionsValidatorTests
     }
 
     [Fact]
-    public void UnknownNativeProperty_NamesSectionKeyAndValue()
+    public void UnknownNativeProperty_NamesSectionAndKey_ButNotTheValue()
     {
         var options = Valid();
         options.Consumer["fetch.max.bites"] = "100";
 
         var message = Failure(options);
 
-        Assert.Contains("KafkaConnector:Consumer:fetch.max.bites = '100'", message, StringComparison.Ordinal);
+        Assert.Contains("KafkaConnector:Consumer:fetch.max.bites = '***'", message, StringComparison.Ordinal);
         Assert.Contains("No such configuration property", message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("sasl.passwrd")]
+    [InlineData("sasl_passwrd")]
+    [InlineData("ssl.kee.pem")]
+    [InlineData("dotnet.sasl.pass")]
+    public void MisspeltSecretKey_NeverShowsTheValue(string key)
+    {
+        var options = Valid();
+        options.All[key] = "hunter2-secret-value";
+
+        var message = Failure(options);
+
+        Assert.Contains($"KafkaConnector:All:{key} = '***'", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("sasl.password")]
+    [InlineData("sasl.oauthbearer.client.secret")]
+    [InlineData("sasl.oauthbearer.config")]
+    [InlineData("sasl.oauthbearer.assertion.private.key.passphrase")]
+    [InlineData("sasl.oauthbearer.assertion.private.key.pem")]
+    [InlineData("ssl.key.password")]
+    [InlineData("ssl.key.pem")]
+    [InlineData("ssl.keystore.password")]
+    [InlineData("ssl_key")]
+    public void LibrdkafkasSecretProperties_AreSecret(string key) => Assert.True(KafkaConnectorOptionsValidator.IsSecret(key), key);
 
     [Fact]
     public void LogLevel_IsCheckedUnderItsOwnUnderscoreName()
@@ -122,7 +150,7 @@ public sealed class KafkaConnectorOptionsValidatorTests
 
         var message = Failure(options);
 
-        Assert.Contains("KafkaConnector:Producer:dotnet.producer.enable.delivery.report = ", message, StringComparison.Ordinal);
+        Assert.Contains("KafkaConnector:Producer:dotnet.producer.enable.delivery.report = '***'", message, StringComparison.Ordinal);
         Assert.Contains("is not a Confluent.Kafka property", message, StringComparison.Ordinal);
         Assert.Contains("dotnet.producer.enable.delivery.reports", message, StringComparison.Ordinal);
     }
