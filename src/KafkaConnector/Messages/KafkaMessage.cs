@@ -40,7 +40,11 @@ public sealed class KafkaMessage
     /// </summary>
     public int? Partition { get; init; }
 
-    /// <summary>The offset within its partition; set on receipt and on delivery results.</summary>
+    /// <summary>
+    /// On receipt, the offset within its partition; null on a message to produce. A delivery
+    /// result keeps the message as given, so where it was written is
+    /// <see cref="KafkaDeliveryResult.Offset"/>.
+    /// </summary>
     public long? Offset { get; init; }
 
     /// <summary>On produce, the timestamp to write (null: now). On receipt, the record's timestamp.</summary>
@@ -92,7 +96,10 @@ public sealed class KafkaMessage
         }
     }
 
-    /// <summary>The first header named <paramref name="name"/> as UTF-8 text, or null.</summary>
+    /// <summary>
+    /// The last header named <paramref name="name"/> as UTF-8 text, or null: as in Kafka, a later
+    /// header of the same name wins.
+    /// </summary>
     public string? HeaderAsString(string name) =>
         _headers is not null && _headers.TryGetLastBytes(name, out var bytes) ? Encoding.UTF8.GetString(bytes) : null;
 
