@@ -11,8 +11,11 @@ using Microsoft.Extensions.Logging;
 namespace KafkaConnector;
 
 /// <inheritdoc cref="IKafkaConnectorSystemApi"/>
-internal sealed class KafkaConnectorSystemApi : IKafkaConnectorSystemApi, IAsyncDisposable, ReactiveKafkaStream.ISessionRegistry
+internal sealed class KafkaConnectorSystemApi : IKafkaConnectorSystemApi, IAsyncDisposable, IDisposable, ReactiveKafkaStream.ISessionRegistry
 {
+    /// <summary>Beyond the shutdown timeout: serving purged messages' reports and closing the clients.</summary>
+    private static readonly TimeSpan DisposeMargin = TimeSpan.FromSeconds(5);
+
     private readonly KafkaClientFactory _clients;
     private readonly KafkaConnectorMetrics _metrics;
     private readonly ILogger _logger;
@@ -154,6 +157,24 @@ internal sealed class KafkaConnectorSystemApi : IKafkaConnectorSystemApi, IAsync
     }
 
     public async ValueTask DisposeAsync() => await ShutdownAsync().ConfigureAwait(false);
+
+    /// <summary>
+    /// The shutdown of <see cref="DisposeAsync"/>, for a container disposed synchronously
+    /// (<c>using var provider = services.BuildServiceProvider()</c>); waits for it at most the
+    /// shutdown timeout plus a margin, then leaves it to finish in the background.
+    /// </summary>
+    public void Dispose()
+    {
+        var shutdown = ShutdownAsync();
+        var bound = _clients.Options.ShutdownTimeout + DisposeMargin;
+        if (Task.WaitAny([shutdown], bound) < 0)
+        {
+            ProducerLog.DisposeTimedOut(_logger, bound);
+            return;
+        }
+
+        shutdown.GetAwaiter().GetResult(); // a failure surfaces as it would from DisposeAsync
+    }
 
     private async Task RunShutdownAsync()
     {

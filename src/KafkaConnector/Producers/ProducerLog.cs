@@ -21,6 +21,9 @@ internal static partial class ProducerLog
     [LoggerMessage(1006, LogLevel.Error, "Flushing {Producer} did not finish within {Timeout}: {Pending} message(s) are lost with the producer (purge unavailable in this Confluent.Kafka version)")]
     internal static partial void UndeliveredAtShutdown(ILogger logger, string producer, TimeSpan timeout, int pending);
 
+    [LoggerMessage(1007, LogLevel.Warning, "Synchronous disposal of the connector did not finish within {Timeout}; streams and the shared producer go on closing in the background")]
+    internal static partial void DisposeTimedOut(ILogger logger, TimeSpan timeout);
+
     [LoggerMessage(1004, LogLevel.Debug, "Producer pool of {Size} producer(s) created")]
     internal static partial void PoolCreated(ILogger logger, int size);
 
