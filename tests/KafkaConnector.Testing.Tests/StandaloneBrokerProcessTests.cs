@@ -8,20 +8,26 @@ namespace KafkaConnector.Testing.Tests;
 /// <summary>The broker as its own process (what <c>./build.sh broker</c> runs) serves clients in other processes.</summary>
 public sealed class StandaloneBrokerProcessTests
 {
+    private static ProcessStartInfo BrokerTool(params string[] args)
+    {
+        var tool = typeof(StandaloneBrokerProcessTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "BrokerToolPath").Value!;
+        Assert.True(File.Exists(tool), $"broker tool not built at {tool}");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args.Prepend(tool))
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        return start;
+    }
+
     [Fact]
     public async Task BrokerProcess_PrintsBootstrapServers_ServesClients_AndStopsOnSigterm()
     {
         var ct = TestContext.Current.CancellationToken;
-        var tool = typeof(StandaloneBrokerProcessTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(a => a.Key == "BrokerToolPath").Value!;
-        Assert.True(File.Exists(tool), $"broker tool not built at {tool}");
         var bootstrapFile = Path.Combine(Path.GetTempPath(), $"bootstrap-{Guid.NewGuid():N}");
-
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { tool, "--brokers", "2", "--bootstrap-file", bootstrapFile, "--topic", "standalone:3" })
-        {
-            start.ArgumentList.Add(arg);
-        }
+        var start = BrokerTool("--brokers", "2", "--bootstrap-file", bootstrapFile, "--topic", "standalone:3");
 
         using var broker = Process.Start(start)!;
         try
@@ -55,6 +61,38 @@ public sealed class StandaloneBrokerProcessTests
             await broker.WaitForExitAsync(ct).WaitAsync(WaitLimit, ct);
             Assert.Equal(0, broker.ExitCode);
             Assert.False(File.Exists(bootstrapFile), "the bootstrap file should be removed on a clean stop");
+        }
+        finally
+        {
+            if (!broker.HasExited)
+            {
+                broker.Kill();
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("--brokers 0", "error: --brokers '0': the broker count must be a whole number of at least 1")]
+    [InlineData("--brokers many", "error: --brokers 'many': the broker count must be a whole number of at least 1")]
+    [InlineData("--topic a --topic a", "error: --topic 'a': topic 'a' is given more than once")]
+    [InlineData("--topic orders:2 --topic orders:3", "error: --topic 'orders:3': topic 'orders' is given more than once")]
+    [InlineData("--topic :3", "error: --topic ':3': the topic name is empty")]
+    [InlineData("--brokers", "error: unknown or incomplete argument '--brokers'")]
+    public async Task BadArguments_PrintAClearError_AndExit2_WithoutStartingABroker(string arguments, string error)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var broker = Process.Start(BrokerTool(arguments.Split(' ')))!;
+        try
+        {
+            var stdout = broker.StandardOutput.ReadToEndAsync(ct);
+            var stderr = broker.StandardError.ReadToEndAsync(ct);
+            await broker.WaitForExitAsync(ct).WaitAsync(WaitLimit, ct);
+
+            Assert.Equal(2, broker.ExitCode);
+            var lines = (await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            Assert.Equal(error, lines.FirstOrDefault());
+            Assert.StartsWith("usage: kafkaconnector-broker", lines.ElementAtOrDefault(1), StringComparison.Ordinal);
+            Assert.Empty(await stdout); // no bootstrap.servers line: no broker started
         }
         finally
         {

@@ -1,7 +1,8 @@
 // The embedded Kafka broker as a standalone process, for other processes and tools (kcat):
 //   kafkaconnector-broker [--brokers N] [--bootstrap-file PATH] [--topic NAME[:PARTITIONS]]...
 // Prints exactly one line "bootstrap.servers=<host:port,...>" on stdout when ready and runs
-// until Ctrl+C or SIGTERM.
+// until Ctrl+C or SIGTERM. A bad argument (a topic named twice, a broker count below 1) prints
+// "error: ..." and the usage on stderr and exits 2 before any broker starts.
 using System.Runtime.InteropServices;
 using KafkaConnector.Testing;
 
@@ -13,9 +14,12 @@ for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
     {
-        case "--brokers" when i + 1 < args.Length && int.TryParse(args[i + 1], out var n) && n >= 1:
-            brokers = n;
-            i++;
+        case "--brokers" when i + 1 < args.Length:
+            if (!int.TryParse(args[++i], System.Globalization.CultureInfo.InvariantCulture, out brokers) || brokers < 1)
+            {
+                return Usage($"--brokers '{args[i]}': the broker count must be a whole number of at least 1");
+            }
+
             break;
         case "--bootstrap-file" when i + 1 < args.Length:
             bootstrapFile = args[++i];
@@ -25,6 +29,17 @@ for (var i = 0; i < args.Length; i++)
             if (spec.Length == 2 && !(int.TryParse(spec[1], out var p) && p >= 1))
             {
                 return Usage($"--topic '{args[i]}': the partition count must be a whole number of at least 1");
+            }
+
+            if (spec[0].Length == 0)
+            {
+                return Usage($"--topic '{args[i]}': the topic name is empty");
+            }
+
+            if (topics.Any(t => t.Name == spec[0]))
+            {
+                // Not merged: with different partition counts there would be no right answer.
+                return Usage($"--topic '{args[i]}': topic '{spec[0]}' is given more than once");
             }
 
             topics.Add((spec[0], spec.Length == 2 ? int.Parse(spec[1], System.Globalization.CultureInfo.InvariantCulture) : 1));
