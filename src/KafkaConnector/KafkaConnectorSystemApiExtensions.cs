@@ -4,7 +4,11 @@ using KafkaConnector.Messages;
 
 namespace KafkaConnector;
 
-/// <summary>The original's four reactive overloads, and text/JSON conveniences, on top of <see cref="IKafkaConnectorSystemApi"/>.</summary>
+/// <summary>
+/// Shortcuts for reactive consumption on top of <see cref="IKafkaConnectorSystemApi"/>: the
+/// original's four <c>ConsumeReactive</c> overloads, and <c>ConsumeReactivePattern</c>. Text and
+/// JSON helpers are on <see cref="Messages.KafkaMessage"/>.
+/// </summary>
 public static class KafkaConnectorSystemApiExtensions
 {
     /// <summary>Consumes <paramref name="topics"/> through group <paramref name="groupId"/>.</summary>
