@@ -112,6 +112,10 @@ Console.Out.WriteLine(machine);
 Console.Out.WriteLine(timers);
 Console.Out.WriteLine();
 Console.Out.Write(Report.Table(rows));
+Console.Out.WriteLine();
+Console.Out.WriteLine("Spread over the repetitions:");
+Console.Out.WriteLine();
+Console.Out.Write(Report.SpreadTable(rows));
 
 Directory.CreateDirectory(output);
 await Report.WriteJsonAsync(rows, Path.Combine(output, "results.json"), CancellationToken.None);

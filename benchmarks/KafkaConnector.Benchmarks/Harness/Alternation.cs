@@ -30,7 +30,18 @@ internal sealed class SideResults
     }
 
     /// <summary>The median over repetitions of one figure of one side.</summary>
-    public double Median(string side, string figure) => Stats.Median(_bySide[side].Select(m => m[figure]));
+    public double Median(string side, string figure) => Stats.Median(Values(side, figure));
+
+    /// <summary>One figure of one side, repetition by repetition.</summary>
+    public IReadOnlyList<double> Values(string side, string figure) => [.. _bySide[side].Select(m => m[figure])];
+
+    /// <summary>A result row from the medians of one figure of two sides, keeping every repetition's value.</summary>
+    public ResultRow Row(string scenario, string unit, RowKind kind, string raw, string connector, string figure, string connectorFigure, string target, Func<double, double, bool>? met) =>
+        new(scenario, unit, kind, Median(raw, figure), Median(connector, connectorFigure), target, met?.Invoke(Median(raw, figure), Median(connector, connectorFigure)))
+        {
+            RawSamples = Values(raw, figure),
+            ConnectorSamples = Values(connector, connectorFigure),
+        };
 }
 
 /// <summary>

@@ -44,6 +44,21 @@ internal static class Report
         return text.ToString();
     }
 
+    /// <summary>The lowest and highest value of every row over the repetitions: how far the medians can be trusted.</summary>
+    public static string SpreadTable(IReadOnlyList<ResultRow> rows)
+    {
+        var text = new StringBuilder();
+        text.Append("| Scenario | Unit | Raw, min–max | Connector, min–max |\n| --- | --- | ---: | ---: |\n");
+        foreach (var row in rows.Where(r => r.RawSamples.Count > 0))
+        {
+            text.Append(Invariant, $"| {row.Scenario} | {row.Unit} | {Range(row.Kind, row.RawSamples)} | {Range(row.Kind, row.ConnectorSamples)} |\n");
+        }
+
+        return text.ToString();
+
+        static string Range(RowKind kind, IReadOnlyList<double> values) => $"{Format(kind, values.Min())}–{Format(kind, values.Max())}";
+    }
+
     public static string Format(RowKind kind, double value) => double.IsNaN(value) ? "n/a" : kind switch
     {
         RowKind.Latency => value.ToString("0.00", Invariant),
@@ -75,72 +90,88 @@ internal static class Report
     }
 
     /// <summary>
-    /// Grouped horizontal bars, raw and connector, for every throughput row. The axis is
-    /// logarithmic: the figures run from about a thousand (1 ms receivers) to hundreds of thousands
-    /// of messages per second. Each group is labelled with both values and the ratio.
+    /// Grouped horizontal bars, raw and connector, for every throughput row, in panels (hundreds
+    /// of thousands of messages per second for produce and dispatch, thousands for 1 ms receivers),
+    /// each on its own linear axis so that a ratio reads as a length. Each group is labelled with
+    /// both values and the ratio.
     /// </summary>
     public static string ThroughputSvg(IReadOnlyList<ResultRow> rows, string subtitle)
     {
-        var bars = rows.Where(r => r.Kind == RowKind.Throughput && r.Raw > 0 && r.Connector > 0).ToList();
-        const int width = 980, labelWidth = 390, right = 150, top = 70, barHeight = 13, barGap = 3, groupGap = 14;
+        var panels = rows.Where(r => r.Kind == RowKind.Throughput).GroupBy(r => r.Panel).ToList();
+        const int width = 1000, labelWidth = 400, right = 150, barHeight = 13, barGap = 3, groupGap = 12, panelGap = 64;
         var plotWidth = width - labelWidth - right;
         var groupHeight = (2 * barHeight) + barGap + groupGap;
-        var height = top + (bars.Count * groupHeight) + 40;
-        var values = bars.SelectMany(r => new[] { r.Raw, r.Connector }).DefaultIfEmpty(1).ToList();
-        var minDecade = Math.Floor(Math.Log10(values.Min()));
-        var maxDecade = Math.Ceiling(Math.Log10(values.Max()));
-        if (maxDecade <= minDecade)
-        {
-            maxDecade = minDecade + 1;
-        }
-
-        double X(double value) => labelWidth + ((Math.Log10(value) - minDecade) / (maxDecade - minDecade) * plotWidth);
+        var height = 80 + panels.Sum(p => (p.Count() * groupHeight) + panelGap);
         string N(double value) => value.ToString("0.#", Invariant);
 
         var svg = new StringBuilder();
         svg.Append(Invariant, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"sans-serif\" font-size=\"12\">\n");
         svg.Append(Invariant, $"<rect width=\"{width}\" height=\"{height}\" fill=\"white\"/>\n");
-        svg.Append("<text x=\"10\" y=\"22\" font-size=\"16\" font-weight=\"bold\">KafkaConnector throughput: raw Confluent.Kafka vs connector (msg/s, log scale, higher is better)</text>\n");
+        svg.Append("<text x=\"10\" y=\"22\" font-size=\"16\" font-weight=\"bold\">KafkaConnector throughput: raw Confluent.Kafka vs connector (msg/s, higher is better)</text>\n");
         svg.Append(Invariant, $"<text x=\"10\" y=\"40\" fill=\"#555\">{Escape(subtitle)}</text>\n");
-        svg.Append(Invariant, $"<rect x=\"{labelWidth}\" y=\"50\" width=\"12\" height=\"12\" fill=\"#9aa5b1\"/><text x=\"{labelWidth + 16}\" y=\"60\">raw client</text>\n");
-        svg.Append(Invariant, $"<rect x=\"{labelWidth + 100}\" y=\"50\" width=\"12\" height=\"12\" fill=\"#2f6fdf\"/><text x=\"{labelWidth + 116}\" y=\"60\">connector</text>\n");
-        svg.Append(Invariant, $"<text x=\"{width - 10}\" y=\"60\" text-anchor=\"end\" fill=\"#555\">connector / raw</text>\n");
+        svg.Append(Invariant, $"<rect x=\"{labelWidth}\" y=\"52\" width=\"12\" height=\"12\" fill=\"#9aa5b1\"/><text x=\"{labelWidth + 16}\" y=\"62\">raw client</text>\n");
+        svg.Append(Invariant, $"<rect x=\"{labelWidth + 100}\" y=\"52\" width=\"12\" height=\"12\" fill=\"#2f6fdf\"/><text x=\"{labelWidth + 116}\" y=\"62\">connector</text>\n");
+        svg.Append(Invariant, $"<text x=\"{width - 10}\" y=\"62\" text-anchor=\"end\" fill=\"#555\">connector / raw</text>\n");
 
-        var bottom = top + (bars.Count * groupHeight);
-        for (var decade = minDecade; decade <= maxDecade; decade++)
+        var y = 96;
+        foreach (var panel in panels)
         {
-            var x = X(Math.Pow(10, decade));
-            svg.Append(Invariant, $"<line x1=\"{N(x)}\" y1=\"{top - 4}\" x2=\"{N(x)}\" y2=\"{bottom}\" stroke=\"#ddd\"/>\n");
-            svg.Append(Invariant, $"<text x=\"{N(x)}\" y=\"{bottom + 16}\" text-anchor=\"middle\" fill=\"#555\">{Escape(Decade(decade))}</text>\n");
-        }
+            var bars = panel.ToList();
+            var (axisMax, step) = NiceAxis(bars.Max(r => Math.Max(r.Raw, r.Connector)));
+            double X(double value) => labelWidth + (Math.Max(0, value) / axisMax * plotWidth);
+            svg.Append(Invariant, $"<text x=\"10\" y=\"{y - 14}\" font-weight=\"bold\">{Escape(panel.Key)}</text>\n");
+            var bottom = y + (bars.Count * groupHeight) - groupGap + 4;
+            for (var tick = 0.0; tick <= axisMax + (step / 2); tick += step)
+            {
+                var x = X(tick);
+                svg.Append(Invariant, $"<line x1=\"{N(x)}\" y1=\"{y - 4}\" x2=\"{N(x)}\" y2=\"{bottom}\" stroke=\"#ddd\"/>");
+                svg.Append(Invariant, $"<text x=\"{N(x)}\" y=\"{bottom + 14}\" text-anchor=\"middle\" fill=\"#555\" font-size=\"11\">{Compact(tick)}</text>\n");
+            }
 
-        for (var i = 0; i < bars.Count; i++)
-        {
-            var row = bars[i];
-            var y = top + (i * groupHeight);
-            svg.Append(Invariant, $"<text x=\"{labelWidth - 8}\" y=\"{y + barHeight + 5}\" text-anchor=\"end\">{Escape(row.Scenario)}</text>\n");
-            Bar(row.Raw, y, "#9aa5b1");
-            Bar(row.Connector, y + barHeight + barGap, "#2f6fdf");
-            svg.Append(Invariant, $"<text x=\"{width - 10}\" y=\"{y + barHeight + 5}\" text-anchor=\"end\" font-weight=\"bold\">{row.Ratio.ToString("0.00", Invariant)}x</text>\n");
+            foreach (var row in bars)
+            {
+                svg.Append(Invariant, $"<text x=\"{labelWidth - 8}\" y=\"{y + barHeight + 5}\" text-anchor=\"end\">{Escape(row.Scenario)}</text>\n");
+                Bar(row.Raw, y, "#9aa5b1");
+                Bar(row.Connector, y + barHeight + barGap, "#2f6fdf");
+                svg.Append(Invariant, $"<text x=\"{width - 10}\" y=\"{y + barHeight + 5}\" text-anchor=\"end\" font-weight=\"bold\">{row.Ratio.ToString("0.00", Invariant)}x</text>\n");
+                y += groupHeight;
+            }
+
+            y += panelGap;
+
+            void Bar(double value, int top, string color)
+            {
+                var x = X(value);
+                svg.Append(Invariant, $"<rect x=\"{labelWidth}\" y=\"{top}\" width=\"{N(Math.Max(1, x - labelWidth))}\" height=\"{barHeight}\" fill=\"{color}\"/>");
+                svg.Append(Invariant, $"<text x=\"{N(x + 4)}\" y=\"{top + barHeight - 2}\" font-size=\"11\">{value.ToString("N0", Invariant)}</text>\n");
+            }
         }
 
         svg.Append("</svg>\n");
         return svg.ToString();
-
-        void Bar(double value, int y, string color)
-        {
-            var x = X(value);
-            svg.Append(Invariant, $"<rect x=\"{labelWidth}\" y=\"{y}\" width=\"{N(Math.Max(1, x - labelWidth))}\" height=\"{barHeight}\" fill=\"{color}\"/>");
-            svg.Append(Invariant, $"<text x=\"{N(x + 4)}\" y=\"{y + barHeight - 2}\" font-size=\"11\">{value.ToString("N0", Invariant)}</text>\n");
-        }
     }
 
-    private static string Decade(double decade) => decade switch
+    private static string Compact(double value) => value switch
     {
-        >= 6 => $"{Math.Pow(10, decade - 6).ToString("0", Invariant)}M",
-        >= 3 => $"{Math.Pow(10, decade - 3).ToString("0", Invariant)}k",
-        _ => Math.Pow(10, decade).ToString("0", Invariant),
+        >= 1_000_000 => (value / 1_000_000).ToString("0.#", Invariant) + "M",
+        >= 10_000 => (value / 1_000).ToString("0.#", Invariant) + "k",
+        _ => value.ToString("N0", Invariant),
     };
+
+    /// <summary>An axis end of 1, 2 or 5 times a power of ten above <paramref name="max"/>, and its tick step.</summary>
+    private static (double Max, double Step) NiceAxis(double max)
+    {
+        var magnitude = Math.Pow(10, Math.Floor(Math.Log10(Math.Max(max, 1))));
+        foreach (var factor in new[] { 1.0, 2.0, 5.0, 10.0 })
+        {
+            if (factor * magnitude >= max * 1.15)
+            {
+                return (factor * magnitude, factor / 5 * magnitude);
+            }
+        }
+
+        return (10 * magnitude, 2 * magnitude);
+    }
 
     private static double Round(double value) => double.IsNaN(value) ? 0 : Math.Round(value, value >= 100 ? 0 : 3);
 

@@ -15,5 +15,14 @@ internal enum RowKind
 /// </summary>
 internal sealed record ResultRow(string Scenario, string Unit, RowKind Kind, double Raw, double Connector, string Target, bool? Met)
 {
+    /// <summary>The chart panel of a throughput row (rows of one panel share a linear axis).</summary>
+    public string Panel { get; init; } = "";
+
+    /// <summary>The raw figure of every repetition.</summary>
+    public IReadOnlyList<double> RawSamples { get; init; } = [];
+
+    /// <summary>The connector figure of every repetition.</summary>
+    public IReadOnlyList<double> ConnectorSamples { get; init; } = [];
+
     public double Ratio => Raw == 0 ? double.NaN : Connector / Raw;
 }
