@@ -71,7 +71,8 @@ var external = !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(Kaf
 var machine = string.Create(CultureInfo.InvariantCulture,
     $"{Environment.ProcessorCount} cores, {RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription}, librdkafka {Confluent.Kafka.Library.VersionString}, " +
     $"{(external ? "external cluster" : "embedded broker in this process")}, {settings.Name} run, {settings.Repetitions} repetitions, medians") +
-    (overrides.Count == 0 ? "" : "; connector overrides: " + string.Join(", ", overrides.Select(o => o.Key + "=" + o.Value)));
+    (overrides.Count == 0 ? "" : "; connector overrides: " + string.Join(", ", overrides.Select(o => o.Key + "=" + o.Value))) +
+    LoadAverage("; load average at start");
 Progress.Say(machine);
 var timers = Calibration.Measure();
 Progress.Say(timers);
@@ -105,7 +106,7 @@ catch (OperationCanceledException) when (cancel.IsCancellationRequested)
 
 rows.AddRange(allocations);
 Console.Out.WriteLine(machine);
-Console.Out.WriteLine(timers);
+Console.Out.WriteLine(timers + LoadAverage("; load average at the end"));
 Console.Out.WriteLine();
 Console.Out.Write(Report.Table(rows));
 Console.Out.WriteLine();
@@ -118,6 +119,19 @@ await Report.WriteJsonAsync(rows, Path.Combine(output, "results.json"), Cancella
 await File.WriteAllTextAsync(Path.Combine(output, "throughput.svg"), Report.ThroughputSvg(rows, machine), CancellationToken.None);
 Progress.Say(string.Create(CultureInfo.InvariantCulture, $"wrote {Path.Combine(output, "results.json")} and {Path.Combine(output, "throughput.svg")}; {clock.Elapsed.TotalSeconds:0} s in all"));
 return cancel.IsCancellationRequested ? 130 : 0;
+
+// Other work on the machine skews every figure: say how busy it was (Linux only).
+static string LoadAverage(string label)
+{
+    try
+    {
+        return File.Exists("/proc/loadavg") ? $"{label} {string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3))} (1, 5, 15 min)" : "";
+    }
+    catch (IOException)
+    {
+        return "";
+    }
+}
 
 static int Usage(string? error)
 {
