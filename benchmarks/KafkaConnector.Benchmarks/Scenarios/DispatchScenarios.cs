@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using Confluent.Kafka;
 using KafkaConnector.Benchmarks.Harness;
 using KafkaConnector.Benchmarks.Infrastructure;
@@ -109,7 +108,7 @@ internal sealed class DispatchScenarios(ClientSettings clients, BenchSettings se
     private async Task<Prefilled> PrefillAsync(string hint, int count, int keys, CancellationToken cancellationToken)
     {
         var topic = await clients.Broker.CreateTopicAsync(hint, Partitions, cancellationToken);
-        var keyBytes = Enumerable.Range(0, keys).Select(i => Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"key-{i:0000}"))).ToArray();
+        var keyBytes = Keys.Create(keys);
         var payload = new byte[100];
         using var producer = new ProducerBuilder<byte[], byte[]>(clients.RawProducer()).Build();
         for (var i = 0; i < count; i++)

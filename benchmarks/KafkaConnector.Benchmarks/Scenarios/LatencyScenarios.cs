@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using Confluent.Kafka;
 using KafkaConnector.Benchmarks.Harness;
 using KafkaConnector.Benchmarks.Infrastructure;
@@ -34,7 +33,7 @@ internal sealed class LatencyScenarios(ClientSettings clients, BenchSettings set
 
     private const int Partitions = 16;
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
-    private readonly byte[][] _keys = [.. Enumerable.Range(0, 64).Select(i => Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"key-{i:00}")))];
+    private readonly byte[][] _keys = Keys.Create(64);
 
     public async Task RunAsync(List<ResultRow> rows, CancellationToken cancellationToken)
     {

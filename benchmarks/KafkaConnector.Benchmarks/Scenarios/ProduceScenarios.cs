@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using Confluent.Kafka;
 using KafkaConnector.Benchmarks.Harness;
 using KafkaConnector.Benchmarks.Infrastructure;
@@ -24,7 +23,7 @@ internal sealed class ProduceScenarios(ClientSettings clients, BenchSettings set
     private const int Partitions = 16;
     private const int Senders = 8;
     private static readonly int[] PoolSizes = [1, 2, 4, 8];
-    private readonly byte[][] _keys = [.. Enumerable.Range(0, 1024).Select(i => Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"key-{i:0000}")))];
+    private readonly byte[][] _keys = Keys.Create(1024);
 
     public async Task RunAsync(List<ResultRow> rows, List<ResultRow> allocations, CancellationToken cancellationToken)
     {
