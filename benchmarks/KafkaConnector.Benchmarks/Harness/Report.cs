@@ -101,19 +101,26 @@ internal static class Report
         const int width = 1000, labelWidth = 400, right = 150, barHeight = 13, barGap = 3, groupGap = 12, panelGap = 64;
         var plotWidth = width - labelWidth - right;
         var groupHeight = (2 * barHeight) + barGap + groupGap;
-        var height = 80 + panels.Sum(p => (p.Count() * groupHeight) + panelGap);
+        // The subtitle (machine, run, load) wraps at its "; " separators.
+        var subtitleLines = subtitle.Split("; ");
+        var header = 14 * (subtitleLines.Length - 1);
+        var height = 80 + header + panels.Sum(p => (p.Count() * groupHeight) + panelGap);
         string N(double value) => value.ToString("0.#", Invariant);
 
         var svg = new StringBuilder();
         svg.Append(Invariant, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"sans-serif\" font-size=\"12\">\n");
         svg.Append(Invariant, $"<rect width=\"{width}\" height=\"{height}\" fill=\"white\"/>\n");
         svg.Append("<text x=\"10\" y=\"22\" font-size=\"16\" font-weight=\"bold\">KafkaConnector throughput: raw Confluent.Kafka vs connector (msg/s, higher is better)</text>\n");
-        svg.Append(Invariant, $"<text x=\"10\" y=\"40\" fill=\"#555\">{Escape(subtitle)}</text>\n");
-        svg.Append(Invariant, $"<rect x=\"{labelWidth}\" y=\"52\" width=\"12\" height=\"12\" fill=\"#9aa5b1\"/><text x=\"{labelWidth + 16}\" y=\"62\">raw client</text>\n");
-        svg.Append(Invariant, $"<rect x=\"{labelWidth + 100}\" y=\"52\" width=\"12\" height=\"12\" fill=\"#2f6fdf\"/><text x=\"{labelWidth + 116}\" y=\"62\">connector</text>\n");
-        svg.Append(Invariant, $"<text x=\"{width - 10}\" y=\"62\" text-anchor=\"end\" fill=\"#555\">connector / raw</text>\n");
+        for (var i = 0; i < subtitleLines.Length; i++)
+        {
+            svg.Append(Invariant, $"<text x=\"10\" y=\"{40 + (14 * i)}\" fill=\"#555\">{Escape(subtitleLines[i])}</text>\n");
+        }
 
-        var y = 96;
+        svg.Append(Invariant, $"<rect x=\"{labelWidth}\" y=\"{52 + header}\" width=\"12\" height=\"12\" fill=\"#9aa5b1\"/><text x=\"{labelWidth + 16}\" y=\"{62 + header}\">raw client</text>\n");
+        svg.Append(Invariant, $"<rect x=\"{labelWidth + 100}\" y=\"{52 + header}\" width=\"12\" height=\"12\" fill=\"#2f6fdf\"/><text x=\"{labelWidth + 116}\" y=\"{62 + header}\">connector</text>\n");
+        svg.Append(Invariant, $"<text x=\"{width - 10}\" y=\"{62 + header}\" text-anchor=\"end\" fill=\"#555\">connector / raw</text>\n");
+
+        var y = 96 + header;
         foreach (var panel in panels)
         {
             var bars = panel.ToList();
@@ -164,7 +171,7 @@ internal static class Report
         var magnitude = Math.Pow(10, Math.Floor(Math.Log10(Math.Max(max, 1))));
         foreach (var factor in new[] { 1.0, 2.0, 5.0, 10.0 })
         {
-            if (factor * magnitude >= max * 1.15)
+            if (factor * magnitude >= max * 1.08)
             {
                 return (factor * magnitude, factor / 5 * magnitude);
             }
