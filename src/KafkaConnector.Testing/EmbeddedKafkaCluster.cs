@@ -44,7 +44,8 @@ public sealed class EmbeddedKafkaCluster : IDisposable, IAsyncDisposable
 
     /// <summary>
     /// Starts a cluster of <paramref name="brokerCount"/> brokers. Consumer groups join without the
-    /// broker's initial rebalance delay, so tests do not wait 3 s per group.
+    /// broker's initial rebalance delay, so tests do not wait 3 s per group, and broker 1 is the
+    /// controller, so unsupported admin requests fail at once rather than time out.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="brokerCount"/> is below 1.</exception>
     /// <exception cref="InvalidOperationException">The loaded librdkafka is not <see cref="SupportedLibrdkafkaVersion"/>, or the cluster cannot start.</exception>
@@ -62,6 +63,9 @@ public sealed class EmbeddedKafkaCluster : IDisposable, IAsyncDisposable
         }
 
         MockClusterNative.GroupInitialRebalanceDelayMs(cluster, 0);
+        // With a controller in its metadata, admin requests the mock does not serve fail at once
+        // (Local_UnsupportedFeature) instead of waiting request.timeout.ms for a controller.
+        MockClusterNative.SetControllerId(cluster, 1);
         var bootstraps = Marshal.PtrToStringUTF8(MockClusterNative.ClusterBootstraps(cluster)) ?? string.Empty;
         return new EmbeddedKafkaCluster(owner, cluster, brokerCount, bootstraps);
     }

@@ -18,6 +18,14 @@ public sealed class KafkaTestCluster : IAsyncDisposable
     private readonly string _runId = Guid.NewGuid().ToString("N")[..8];
     private readonly Lazy<IAdminClient>? _admin;
 
+    private readonly bool _ownsEmbedded = true;
+
+    private KafkaTestCluster(string bootstrapServers, EmbeddedKafkaCluster? embedded, bool ownsEmbedded = true)
+        : this(bootstrapServers, embedded)
+    {
+        _ownsEmbedded = ownsEmbedded;
+    }
+
     private KafkaTestCluster(string bootstrapServers, EmbeddedKafkaCluster? embedded)
     {
         BootstrapServers = bootstrapServers;
@@ -51,6 +59,16 @@ public sealed class KafkaTestCluster : IAsyncDisposable
 
         var embedded = EmbeddedKafkaCluster.Start(embeddedBrokers);
         return new KafkaTestCluster(embedded.BootstrapServers, embedded);
+    }
+
+    /// <summary>
+    /// Wraps an embedded cluster the caller started (e.g. one a test takes down on purpose). The
+    /// caller keeps owning it: disposing the wrapper leaves it running.
+    /// </summary>
+    public static KafkaTestCluster ForEmbedded(EmbeddedKafkaCluster cluster)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        return new KafkaTestCluster(cluster.BootstrapServers, cluster, ownsEmbedded: false);
     }
 
     /// <summary>A topic name no other test in this run uses, e.g. <c>orders-1a2b3c4d-17</c>.</summary>
@@ -119,7 +137,7 @@ public sealed class KafkaTestCluster : IAsyncDisposable
             _admin.Value.Dispose();
         }
 
-        if (Embedded is not null)
+        if (Embedded is not null && _ownsEmbedded)
         {
             await Embedded.DisposeAsync().ConfigureAwait(false);
         }

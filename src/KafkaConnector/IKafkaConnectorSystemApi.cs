@@ -69,5 +69,6 @@ public interface IKafkaConnectorSystemApi
     /// <param name="topicFilter">Names, <c>{broadcast}</c>, <c>{node}</c> or <c>regex:…</c> (see <see cref="KafkaTopicFilter"/>).</param>
     /// <param name="keyFilter">Only this key (UTF-8), or null/<c>*</c> for every key, null keys included.</param>
     /// <exception cref="ArgumentException">The filter is not valid; the message names it.</exception>
+    /// <exception cref="InvalidOperationException">The node has no identity (<c>KafkaConnector:Layer</c>, <c>NodeId</c>), so no dispatcher runs.</exception>
     IDisposable RegisterReceiver(IKafkaMessageReceiver receiver, string topicFilter, string? keyFilter = null);
 }

@@ -22,6 +22,12 @@ public static class ClusterHeaders
     /// <summary>A reply, on the requester's node topic.</summary>
     public const string ReplyType = "reply";
 
+    /// <summary>
+    /// An empty record a node writes to one of its topics that it could not create with the admin
+    /// API, so that a broker which creates topics on first write does. Ignored by every node.
+    /// </summary>
+    public const string ProbeType = "probe";
+
     /// <summary>Membership event: <c>join</c>, <c>alive</c> or <c>leave</c>.</summary>
     public const string Event = "kc-event";
 

@@ -143,6 +143,8 @@ internal sealed class KafkaCluster : IKafkaCluster, IClusterTrafficHandler, IDis
             case ClusterHeaders.MemberType:
                 OnAnnouncement(message);
                 break;
+            case ClusterHeaders.ProbeType:
+                break;
             case ClusterHeaders.ReplyType when ClusterHeaders.Get(message, ClusterHeaders.CorrelationId) is { } id:
                 if (_pending.TryGetValue(id, out var reply))
                 {
@@ -210,6 +212,12 @@ internal sealed class KafkaCluster : IKafkaCluster, IClusterTrafficHandler, IDis
         if (message.Timestamp is { } sent && sent < now - _options.MemberTimeout)
         {
             return; // history from before this node started: says nothing about who is alive now
+        }
+
+        if (message.Value is null)
+        {
+            ClusterLog.Ignored(_logger, message.Topic, message.Offset ?? -1, "membership announcement without a value");
+            return;
         }
 
         MemberInfo? info;

@@ -1,3 +1,4 @@
+using KafkaConnector.Admin;
 using KafkaConnector.Cluster;
 using KafkaConnector.Configuration;
 using KafkaConnector.Diagnostics;
@@ -65,6 +66,9 @@ public static class KafkaConnectorServiceCollectionExtensions
         services.TryAddSingleton<KafkaClientFactory>();
         services.TryAddSingleton<KafkaConnectorSystemApi>();
         services.TryAddSingleton<IKafkaConnectorSystemApi>(sp => sp.GetRequiredService<KafkaConnectorSystemApi>());
+        services.TryAddSingleton<KafkaAdminApi>();
+        services.TryAddSingleton<IKafkaAdminApi>(sp => sp.GetRequiredService<KafkaAdminApi>());
+        services.TryAddSingleton<Connect.IKafkaConnectTopicDeleter, AdminTopicDeleter>();
         services.TryAddSingleton<NodeIdentity>();
         services.TryAddSingleton<ReceiverRegistry>();
         services.TryAddSingleton<IKafkaReceiverRegistry>(sp => sp.GetRequiredService<ReceiverRegistry>());

@@ -11,6 +11,10 @@ internal sealed class KafkaConnectorMetrics
 {
     internal const string TopicTag = "messaging.destination.name";
     internal const string ErrorTypeTag = "error.type";
+    internal const string ReceiverTag = "kafkaconnector.receiver";
+    internal const string NodeTag = "kafkaconnector.node";
+    internal const string ActionTag = "kafkaconnector.action";
+    internal const string OutcomeTag = "kafkaconnector.outcome";
 
     private readonly Counter<long> _sent;
     private readonly Counter<long> _delivered;
@@ -18,6 +22,15 @@ internal sealed class KafkaConnectorMetrics
     private readonly Counter<long> _consumed;
     private readonly Counter<long> _callbackFailed;
     private readonly Counter<long> _clientErrors;
+    private readonly Histogram<double> _produceDuration;
+    private readonly Counter<long> _receiverFailed;
+    private readonly Counter<long> _retried;
+    private readonly Counter<long> _deadLettered;
+    private readonly Histogram<double> _processDuration;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Topic, int Partition), long> _lag = new();
+    private Func<int> _inFlight = static () => 0;
+    private Func<int> _pausedPartitions = static () => 0;
+    private readonly Counter<long> _permissionDenied;
 
     public KafkaConnectorMetrics(IMeterFactory meterFactory)
     {
@@ -28,6 +41,15 @@ internal sealed class KafkaConnectorMetrics
         _consumed = Meter.CreateCounter<long>("messaging.client.consumed.messages", "{message}", "Messages delivered to application code.");
         _callbackFailed = Meter.CreateCounter<long>("kafkaconnector.callback.failed", "{exception}", "Exceptions thrown by application callbacks and observers.");
         _clientErrors = Meter.CreateCounter<long>("kafkaconnector.client.errors", "{error}", "Errors reported by Kafka clients.");
+        _permissionDenied = Meter.CreateCounter<long>("kafkaconnector.permission.denied", "{call}", "Calls refused by the permission check, by action and outcome.");
+        _produceDuration = Meter.CreateHistogram<double>("messaging.client.operation.duration", "s", "Time from produce to the broker's acknowledgement (or failure).");
+        _receiverFailed = Meter.CreateCounter<long>("kafkaconnector.dispatch.failed", "{attempt}", "Receiver calls that threw.");
+        _retried = Meter.CreateCounter<long>("kafkaconnector.dispatch.retried", "{attempt}", "Receiver calls retried after a failure.");
+        _deadLettered = Meter.CreateCounter<long>("kafkaconnector.dispatch.dead_lettered", "{message}", "Messages written to a dead-letter topic.");
+        _processDuration = Meter.CreateHistogram<double>("messaging.process.duration", "s", "Time a receiver took for one message, per attempt.");
+        Meter.CreateObservableGauge("kafkaconnector.dispatch.in_flight", () => _inFlight(), "{message}", "Messages read by the dispatcher and not yet finished.");
+        Meter.CreateObservableGauge("kafkaconnector.dispatch.paused_partitions", () => _pausedPartitions(), "{partition}", "Partitions the dispatcher paused for back-pressure.");
+        Meter.CreateObservableGauge("messaging.kafka.consumer.lag", ObserveLag, "{message}", "Messages between a consumer's position and the partition's end (from librdkafka statistics).");
     }
 
     public Meter Meter { get; }
@@ -44,4 +66,89 @@ internal sealed class KafkaConnectorMetrics
     public void CallbackFailed(string where) => _callbackFailed.Add(1, new KeyValuePair<string, object?>("kafkaconnector.callback", where));
 
     public void ClientError(string errorType) => _clientErrors.Add(1, new KeyValuePair<string, object?>(ErrorTypeTag, errorType));
+
+    /// <summary>Counts a refused call; <paramref name="outcome"/> is <c>denied</c>, <c>unauthenticated</c> or <c>error</c>. Never tagged with the caller.</summary>
+    public void PermissionDenied(string action, string outcome) =>
+        _permissionDenied.Add(1, new KeyValuePair<string, object?>(ActionTag, action), new KeyValuePair<string, object?>(OutcomeTag, outcome));
+    /// <summary>Lets the dispatcher report its in-flight messages and paused partitions.</summary>
+    public void ObserveDispatcher(Func<int> inFlight, Func<int> pausedPartitions)
+    {
+        _inFlight = inFlight;
+        _pausedPartitions = pausedPartitions;
+    }
+
+    public void ProduceCompleted(string topic, TimeSpan elapsed, string? errorType)
+    {
+        var topicTag = new KeyValuePair<string, object?>(TopicTag, topic);
+        var operation = new KeyValuePair<string, object?>("messaging.operation.name", "send");
+        if (errorType is null)
+        {
+            _produceDuration.Record(elapsed.TotalSeconds, topicTag, operation);
+        }
+        else
+        {
+            _produceDuration.Record(elapsed.TotalSeconds, topicTag, operation, new KeyValuePair<string, object?>(ErrorTypeTag, errorType));
+        }
+    }
+
+    public void Processed(string topic, string receiver, string node, TimeSpan elapsed, string outcome) =>
+        _processDuration.Record(elapsed.TotalSeconds, Tags(topic, receiver, node, outcome));
+
+    public void ReceiverFailed(string topic, string receiver, string node, string errorType)
+    {
+        var tags = Tags(topic, receiver, node, "failed");
+        tags.Add(ErrorTypeTag, errorType);
+        _receiverFailed.Add(1, tags);
+    }
+
+    public void Retried(string topic, string receiver, string node) => _retried.Add(1, Tags(topic, receiver, node, "retry"));
+
+    public void DeadLettered(string topic, string receiver, string node) => _deadLettered.Add(1, Tags(topic, receiver, node, "dead_lettered"));
+
+    /// <summary>Records lag figures from a librdkafka statistics JSON document.</summary>
+    public void RecordStatistics(string json)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(json);
+            if (!document.RootElement.TryGetProperty("topics", out var topics))
+            {
+                return;
+            }
+
+            foreach (var topic in topics.EnumerateObject())
+            {
+                foreach (var partition in topic.Value.GetProperty("partitions").EnumerateObject())
+                {
+                    var id = partition.Value.GetProperty("partition").GetInt32();
+                    var lag = partition.Value.TryGetProperty("consumer_lag", out var value) ? value.GetInt64() : -1;
+                    if (id >= 0 && lag >= 0)
+                    {
+                        _lag[(topic.Name, id)] = lag;
+                    }
+                    else
+                    {
+                        _lag.TryRemove((topic.Name, id), out _);
+                    }
+                }
+            }
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            ClientError("statistics");
+        }
+    }
+
+    private IEnumerable<Measurement<long>> ObserveLag() => _lag.Select(p => new Measurement<long>(
+        p.Value,
+        new KeyValuePair<string, object?>(TopicTag, p.Key.Topic),
+        new KeyValuePair<string, object?>("messaging.destination.partition.id", p.Key.Partition)));
+
+    private static System.Diagnostics.TagList Tags(string topic, string receiver, string node, string outcome) => new()
+    {
+        { TopicTag, topic },
+        { ReceiverTag, receiver },
+        { NodeTag, node },
+        { OutcomeTag, outcome },
+    };
 }

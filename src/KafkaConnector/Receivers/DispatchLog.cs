@@ -20,7 +20,7 @@ internal static partial class DispatchLog
     [LoggerMessage(1204, LogLevel.Error, "Could not write {Topic}[{Partition}]@{Offset} to dead-letter topic {DeadLetterTopic}: {Reason}; retrying (the message stays uncommitted meanwhile)")]
     internal static partial void DeadLetterFailed(ILogger logger, string topic, int partition, long offset, string deadLetterTopic, string reason);
 
-    [LoggerMessage(1205, LogLevel.Information, "Partitions revoked: {Partitions}; {Abandoned} in-flight message(s) abandoned after {Timeout}")]
+    [LoggerMessage(1205, LogLevel.Information, "Partitions revoked: {Partitions}; {Abandoned} in-flight message(s) abandoned (waited up to {Timeout})")]
     internal static partial void Revoked(ILogger logger, string partitions, int abandoned, TimeSpan timeout);
 
     [LoggerMessage(1206, LogLevel.Information, "Partitions assigned: {Partitions}")]

@@ -51,11 +51,15 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
     private List<string> _subscription = [];
     private int _inFlight;
     private bool _paused;
+    private int _pausedPartitions;
     private bool _ready;
     private volatile bool _resubscribe;
     private volatile bool _stopping;
     private volatile bool _closing;
     private volatile Error? _fatal;
+    private DateTimeOffset _startedAt;
+    private long _lastPollTicks;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _consecutiveDeadLetters = new(StringComparer.Ordinal);
 
     public KafkaDispatcher(
         KafkaClientFactory clients,
@@ -89,6 +93,15 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
     /// <summary>The fatal consumer error that stopped the dispatcher, if any.</summary>
     internal Error? FatalError => _fatal;
 
+    /// <summary>Whether the poll loop has ended (stopped, or a fatal error).</summary>
+    internal bool HasStopped => _stopped.Task.IsCompleted;
+
+    /// <summary>How long ago the poll loop last polled (a stuck loop grows this).</summary>
+    internal TimeSpan SinceLastPoll => TimeSpan.FromMilliseconds(Environment.TickCount64 - Volatile.Read(ref _lastPollTicks));
+
+    /// <summary>Receivers whose last messages all ended in the dead-letter topic, with how many in a row.</summary>
+    internal IReadOnlyDictionary<string, int> ConsecutiveDeadLetters => _consecutiveDeadLetters.Where(p => p.Value > 0).ToDictionary(p => p.Key, p => p.Value);
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         if (_topics is null)
@@ -103,6 +116,9 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
             return Task.CompletedTask;
         }
 
+        _startedAt = DateTimeOffset.UtcNow;
+        _lastPollTicks = Environment.TickCount64;
+        _metrics.ObserveDispatcher(() => InFlight, () => Volatile.Read(ref _pausedPartitions));
         _scheduler = new KeyedWorkScheduler<WorkItem>(_options.System.MaxConsumerThreads, ProcessAsync);
         _registry.Changed += OnReceiversChanged;
         _pollThread = new Thread(Run) { IsBackground = true, Name = "kafka-dispatcher" };
@@ -136,10 +152,14 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
         var topics = _topics!;
         try
         {
-            ProvisionSystemTopics(topics);
+            var missing = ProvisionSystemTopics(topics);
+            CreateByWriting(missing);
+            var provisioned = missing.Count == 0;
             _consumer = _clients.CreateConsumer(
                 topics.GroupId,
+                ConsumerOverrides(provisioned),
                 configure: builder => builder
+                    .SetStatisticsHandler((_, json) => _metrics.RecordStatistics(json))
                     .SetPartitionsAssignedHandler(OnAssigned)
                     .SetPartitionsRevokedHandler((c, p) => OnRevoked(c, p.Select(x => x.TopicPartition).ToList(), commit: true))
                     .SetPartitionsLostHandler((c, p) => OnRevoked(c, p.Select(x => x.TopicPartition).ToList(), commit: false)),
@@ -154,14 +174,46 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
             DispatchLog.Started(_logger, topics.NodeId, topics.Layer, string.Join(',', _subscription), topics.GroupId, _options.System.MaxConsumerThreads);
             Poll();
         }
-        catch (Exception e) when (e is KafkaException or InvalidOperationException)
+        catch (OperationCanceledException) when (_stopPolling.IsCancellationRequested)
         {
-            DispatchLog.Fatal(_logger, (e as KafkaException)?.Error.Code ?? ErrorCode.Unknown, e.Message);
+            // Stopped while starting (e.g. during topic creation).
+        }
+        catch (Exception e)
+        {
+            // The poll thread must never take the process down: record, log and report unhealthy.
+            var code = (e as KafkaException)?.Error.Code ?? ErrorCode.Unknown;
+            _fatal ??= new Error(code, e.Message);
+            DispatchLog.Fatal(_logger, code, e.ToString());
         }
         finally
         {
             Shutdown();
         }
+    }
+
+    /// <summary>
+    /// Manual commits always; statistics every 5 s (for the consumer lag gauge) unless configured otherwise; and, for topics
+    /// the node could not create, let the broker create them when subscribed, if it allows.
+    /// </summary>
+    private List<KeyValuePair<string, string>> ConsumerOverrides(bool provisioned)
+    {
+        // The watermark commits below are the only commits: whatever the configuration says.
+        var overrides = new List<KeyValuePair<string, string>>
+        {
+            new("enable.auto.commit", "false"),
+            new("enable.auto.offset.store", "false"),
+        };
+        if (_clients.CreateConsumerConfig(null).StatisticsIntervalMs is null or 0)
+        {
+            overrides.Add(new("statistics.interval.ms", "5000"));
+        }
+
+        if (!provisioned)
+        {
+            overrides.Add(new("allow.auto.create.topics", "true"));
+        }
+
+        return overrides;
     }
 
     private void Poll()
@@ -171,6 +223,7 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
         var token = _stopPolling.Token;
         while (!token.IsCancellationRequested)
         {
+            Volatile.Write(ref _lastPollTicks, Environment.TickCount64);
             if (_fatal is { } fatal)
             {
                 DispatchLog.Fatal(_logger, fatal.Code, fatal.Reason);
@@ -269,11 +322,19 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
     {
         if (!_byTopic.TryGetValue(message.Topic, out var forTopic))
         {
-            forTopic = _byTopic[message.Topic] = [.. _registry.Current.Where(r => !r.IsInternal && r.Filter.Matches(message.Topic, _topics))];
+            forTopic = _byTopic[message.Topic] = [.. _registry.Current.Where(r => !r.IsInternal && Matches(r.Filter, message.Topic))];
         }
 
         return Array.TrueForAll(forTopic, r => r.KeyFilter is null) ? forTopic : Array.FindAll(forTopic, r => r.MatchesKey(message.Key));
     }
+
+    /// <summary>
+    /// A regular expression never matches a dead-letter topic (<c>regex:^orders.*</c> would otherwise
+    /// read <c>orders.DLT</c> and chain failures into <c>orders.DLT.DLT</c>); name it to receive it.
+    /// </summary>
+    private bool Matches(KafkaTopicFilter filter, string topic) =>
+        filter.ResolveNames(_topics).Contains(topic, StringComparer.Ordinal)
+        || (!topic.EndsWith(_options.Dispatch.DeadLetterTopicSuffix, StringComparison.Ordinal) && filter.Patterns.Any(p => p.IsMatch(topic)));
 
     private async Task ProcessAsync(WorkItem work)
     {
@@ -304,9 +365,12 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
 
     private async Task InvokeAsync(ReceiverRegistration registration, KafkaMessage message, CancellationToken cancellationToken)
     {
+        var node = _topics!.NodeId;
         var attempts = registration.IsInternal ? 1 : _options.Dispatch.MaxRetries + 1;
+        using var activity = KafkaConnectorTracing.StartProcess(message.Topic, message.Partition ?? -1, message.Offset ?? -1, registration.Name, message.HasHeaders ? message.Headers : null);
         for (var attempt = 1; ; attempt++)
         {
+            var started = Stopwatch.GetTimestamp();
             try
             {
                 if (registration.Instance is { } receiver)
@@ -323,18 +387,25 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
                     }
                 }
 
+                _metrics.Processed(message.Topic, registration.Name, node, Stopwatch.GetElapsedTime(started), "success");
                 _metrics.Consumed(message.Topic);
+                _consecutiveDeadLetters.TryUpdate(registration.Name, 0, _consecutiveDeadLetters.GetValueOrDefault(registration.Name));
                 return;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
+                _metrics.Processed(message.Topic, registration.Name, node, Stopwatch.GetElapsedTime(started), "abandoned");
+                KafkaConnectorTracing.Failed(activity, "abandoned");
                 throw;
             }
             catch (Exception e)
             {
+                _metrics.Processed(message.Topic, registration.Name, node, Stopwatch.GetElapsedTime(started), "failure");
+                _metrics.ReceiverFailed(message.Topic, registration.Name, node, e.GetType().Name);
                 _metrics.CallbackFailed("receiver");
                 if (attempt >= attempts)
                 {
+                    KafkaConnectorTracing.Failed(activity, e.GetType().Name);
                     if (!registration.IsInternal)
                     {
                         await DeadLetterAsync(registration, message, e, attempt, cancellationToken).ConfigureAwait(false);
@@ -345,6 +416,7 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
 
                 var delay = Backoff(attempt);
                 DispatchLog.ReceiverFailed(_logger, e, registration.Name, message.Topic, message.Partition ?? -1, message.Offset ?? -1, attempt, attempts, delay);
+                _metrics.Retried(message.Topic, registration.Name, node);
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -379,6 +451,8 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
             try
             {
                 await _api.ProduceAsync(deadLetter, cancellationToken).ConfigureAwait(false);
+                _metrics.DeadLettered(message.Topic, registration.Name, _topics!.NodeId);
+                _consecutiveDeadLetters.AddOrUpdate(registration.Name, 1, (_, n) => n + 1);
                 DispatchLog.DeadLettered(_logger, message.Topic, message.Partition ?? -1, message.Offset ?? -1, topic);
                 return;
             }
@@ -405,6 +479,7 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
             var assignment = consumer.Assignment;
             consumer.Pause(assignment);
             _paused = true;
+            Volatile.Write(ref _pausedPartitions, assignment.Count);
             DispatchLog.Paused(_logger, assignment.Count, inFlight);
         }
         else if (_paused && inFlight <= _options.Dispatch.MaxInFlight / 2)
@@ -412,6 +487,7 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
             var assignment = consumer.Assignment;
             consumer.Resume(assignment);
             _paused = false;
+            Volatile.Write(ref _pausedPartitions, 0);
             DispatchLog.Resumed(_logger, assignment.Count);
         }
     }
@@ -424,6 +500,7 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
         }
 
         _paused = false; // a new assignment starts unpaused; FlowControl pauses it again if work is still piled up
+        Volatile.Write(ref _pausedPartitions, 0);
         var start = StartOffsets(consumer, partitions);
         Commit(consumer, partitions.Select(p => _partitions[p])); // the start offsets resolved from the end, if any
         DispatchLog.Assigned(_logger, string.Join(',', partitions));
@@ -438,13 +515,14 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
     }
 
     /// <summary>
-    /// Where each partition starts: the group's committed offset, else (unless the configuration
-    /// asks for earliest) the current end, resolved now so that every message sent after the node
-    /// is ready arrives, and a new node does not replay the layer's history.
+    /// Where each partition starts: the group's committed offset; else (unless the configuration
+    /// asks for earliest) the first message written since this node started. Resolving by the start
+    /// time, not "the end now", gives the same answer at every assignment, so a rebalance before the
+    /// first commit cannot skip a message, and a new node does not replay the layer's history.
     /// </summary>
     private List<TopicPartitionOffset> StartOffsets(IConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions)
     {
-        if (_clients.CreateConsumerConfig(null).AutoOffsetReset == AutoOffsetReset.Earliest)
+        if (_clients.CreateConsumerConfig(null).Get("auto.offset.reset") is "earliest" or "smallest" or "beginning")
         {
             return [.. partitions.Select(p => new TopicPartitionOffset(p, Offset.Unset))];
         }
@@ -452,18 +530,17 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
         var timeout = TimeSpan.FromSeconds(10);
         try
         {
-            var start = new List<TopicPartitionOffset>(partitions.Count);
-            foreach (var committed in consumer.Committed(partitions, timeout))
+            var committed = consumer.Committed(partitions, timeout);
+            var unset = committed.Where(c => c.Offset == Offset.Unset).Select(c => c.TopicPartition).ToList();
+            // The end is read before the lookup by time: a message written in between is found by the lookup.
+            var ends = unset.ToDictionary(p => p, p => consumer.QueryWatermarkOffsets(p, timeout).High);
+            var sinceStart = unset.Count == 0 ? [] : consumer.OffsetsForTimes(unset.Select(p => new TopicPartitionTimestamp(p, new Timestamp(_startedAt))), timeout);
+            var start = committed.Where(c => c.Offset != Offset.Unset).ToList();
+            foreach (var found in sinceStart)
             {
-                if (committed.Offset != Offset.Unset)
-                {
-                    start.Add(committed);
-                    continue;
-                }
-
-                var end = consumer.QueryWatermarkOffsets(committed.TopicPartition, timeout).High;
-                _partitions[committed.TopicPartition].StartAt(end);
-                start.Add(new TopicPartitionOffset(committed.TopicPartition, end));
+                var offset = found.Offset.Value >= 0 ? found.Offset : ends[found.TopicPartition];
+                _partitions[found.TopicPartition].StartAt(offset.Value);
+                start.Add(new TopicPartitionOffset(found.TopicPartition, offset));
             }
 
             return start;
@@ -568,8 +645,10 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
         _stopped.TrySetResult();
     }
 
-    private void ProvisionSystemTopics(KafkaClusterTopicNames topics)
+    /// <summary>Creates the broadcast and node topics; returns those it could not create.</summary>
+    private List<string> ProvisionSystemTopics(KafkaClusterTopicNames topics)
     {
+        var missing = new List<string>();
         var partitions = _options.System.MaxConsumerThreads;
         foreach (var topic in new[] { topics.Broadcast, topics.Node })
         {
@@ -587,7 +666,34 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
                     break;
                 default:
                     DispatchLog.TopicCreationFailed(_logger, topic, result.Error ?? "unknown");
+                    missing.Add(topic);
                     break;
+            }
+        }
+
+        return missing;
+    }
+
+    /// <summary>
+    /// For topics the admin API could not create (a broker without it, like the embedded one in
+    /// another process): write one probe record, which a broker that creates topics on first
+    /// write turns into the topic. Every node ignores probes.
+    /// </summary>
+    private void CreateByWriting(List<string> topics)
+    {
+        foreach (var topic in topics)
+        {
+            var headers = new Headers();
+            ClusterHeaders.Set(headers, ClusterHeaders.Type, ClusterHeaders.ProbeType);
+            try
+            {
+                _api.ProduceAsync(new KafkaMessage(topic, null, null) { Headers = headers }, _stopPolling.Token)
+                    .WaitAsync(_options.Cluster.TopicCreationTimeout, _stopPolling.Token).GetAwaiter().GetResult();
+                DispatchLog.TopicProvisioned(_logger, topic, "created by the broker on first write");
+            }
+            catch (Exception e) when (e is KafkaException or TimeoutException)
+            {
+                DispatchLog.TopicCreationFailed(_logger, topic, "writing to it did not create it either: " + e.Message);
             }
         }
     }

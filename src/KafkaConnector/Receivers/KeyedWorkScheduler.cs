@@ -39,7 +39,8 @@ internal sealed class KeyedWorkScheduler<TItem>(int parallelism, Func<TItem, Tas
             _active[key] = new Queue<TItem>();
         }
 
-        _ = RunAsync(key, item);
+        // Never on the caller's thread: the caller is the poll loop, and a receiver may block.
+        _ = Task.Run(() => RunAsync(key, item));
     }
 
     public void Dispose() => _slots.Dispose();

@@ -8,21 +8,23 @@ namespace KafkaConnector.Receivers;
 /// and those registered at runtime. Readers take an immutable snapshot, so the dispatcher's hot
 /// path never locks; <see cref="Changed"/> tells the dispatcher to re-subscribe.
 /// </summary>
-internal sealed class ReceiverRegistry : IKafkaReceiverRegistry
+internal sealed class ReceiverRegistry(IServiceProvider services, IEnumerable<ReceiverDescriptor> descriptors) : IKafkaReceiverRegistry
 {
+    private readonly Lock _initialization = new();
     private ImmutableArray<ReceiverRegistration> _registrations;
-
-    public ReceiverRegistry(IServiceProvider services, IEnumerable<ReceiverDescriptor> descriptors)
-    {
-        _registrations = [.. descriptors.Select(d => d.Lifetime == ServiceLifetime.Singleton
-            ? ReceiverRegistration.ForInstance((IKafkaMessageReceiver)services.GetRequiredService(d.Type), d.Filter, d.KeyFilter)
-            : ReceiverRegistration.ForType(d.Type, d.Filter, d.KeyFilter))];
-    }
+    private bool _initialized;
 
     /// <summary>Raised after a registration was added or removed.</summary>
     public event Action? Changed;
 
-    public ImmutableArray<ReceiverRegistration> Current => ImmutableInterlocked.InterlockedCompareExchange(ref _registrations, default, default);
+    public ImmutableArray<ReceiverRegistration> Current
+    {
+        get
+        {
+            EnsureInitialized();
+            return ImmutableInterlocked.InterlockedCompareExchange(ref _registrations, default, default);
+        }
+    }
 
     public IDisposable Register(IKafkaMessageReceiver receiver, string topicFilter, string? keyFilter = null)
     {
@@ -32,9 +34,34 @@ internal sealed class ReceiverRegistry : IKafkaReceiverRegistry
 
     internal IDisposable Add(ReceiverRegistration registration)
     {
+        EnsureInitialized();
         ImmutableInterlocked.Update(ref _registrations, (list, r) => list.Add(r), registration);
         Changed?.Invoke();
         return new Handle(this, registration);
+    }
+
+    /// <summary>
+    /// Resolves DI receivers on first use, not in the constructor: a receiver may depend on services
+    /// (the cluster API, the system API) that themselves depend on this registry.
+    /// </summary>
+    private void EnsureInitialized()
+    {
+        if (Volatile.Read(ref _initialized))
+        {
+            return;
+        }
+
+        lock (_initialization)
+        {
+            if (!_initialized)
+            {
+                var resolved = descriptors.Select(d => d.Lifetime == ServiceLifetime.Singleton
+                    ? ReceiverRegistration.ForInstance((IKafkaMessageReceiver)services.GetRequiredService(d.Type), d.Filter, d.KeyFilter)
+                    : ReceiverRegistration.ForType(d.Type, d.Filter, d.KeyFilter));
+                _registrations = [.. resolved];
+                Volatile.Write(ref _initialized, true);
+            }
+        }
     }
 
     private void Remove(ReceiverRegistration registration)

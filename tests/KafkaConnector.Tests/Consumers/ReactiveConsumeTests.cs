@@ -170,8 +170,17 @@ public sealed class ReactiveConsumeTests(KafkaFixture fixture)
         Assert.Empty(host.Internal.OpenSessions);
         using var next = new ConsumerBuilder<string, string>(_cluster.CreateConsumerConfig(group)).Build();
         next.Subscribe(topic);
-        Assert.Null(next.Consume(TimeSpan.FromSeconds(3)));
-        Assert.Equal(2, next.Assignment.Count);
+        ConsumeResult<string, string>? redelivered = null;
+        await Eventually.UntilAsync(
+            () =>
+            {
+                redelivered ??= next.Consume(TimeSpan.FromMilliseconds(100));
+                return next.Assignment.Count == 2;
+            },
+            WaitLimit,
+            () => $"the next member to own both partitions, it owns {next.Assignment.Count}",
+            TestContext.Current.CancellationToken);
+        Assert.Null(redelivered ?? next.Consume(TimeSpan.FromMilliseconds(500))); // everything delivered was committed
     }
 
     [Fact]
@@ -246,11 +255,12 @@ public sealed class ReactiveConsumeTests(KafkaFixture fixture)
             }
 
             Assert.Equal(0, producer.Flush(WaitLimit));
-            await Eventually.UntilAsync(() => received.Count >= 400, WaitLimit, () => $"400 messages, got {received.Count}", ct);
+            // A rebalance under load may deliver a message twice (at-least-once); none may be missing.
+            await Eventually.UntilAsync(() => received.Distinct().Count() >= 400, WaitLimit, () => $"400 distinct messages, got {received.Distinct().Count()}", ct);
         }
 
         Assert.False(overlapped, "OnNext must never run concurrently");
-        Assert.Equal(Enumerable.Range(0, 400), received.Order());
+        Assert.Equal(Enumerable.Range(0, 400), received.Distinct().Order());
     }
 
     [Fact]

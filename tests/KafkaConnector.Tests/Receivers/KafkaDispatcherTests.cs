@@ -7,6 +7,7 @@ using KafkaConnector.Messages;
 using KafkaConnector.Receivers;
 using KafkaConnector.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace KafkaConnector.Tests.Receivers;
 
@@ -83,8 +84,8 @@ public sealed class KafkaDispatcherTests(KafkaFixture fixture)
         var all = node.Host.Services.GetRequiredService<NodeReceiver>();
         await Eventually.UntilAsync(() => all.Received.Count == 3 && star.Received.Count == 3, WaitLimit, () => $"3 messages each, got {all.Received.Count} and {star.Received.Count}", Ct);
         Assert.Equal(["one"], keyed.Values);
-        Assert.Equal(["one", "two", "keyless"], all.Values);
-        Assert.Null(all.Received.Last().Key);
+        Assert.Equal(["keyless", "one", "two"], all.Values.Order()); // different keys: any order
+        Assert.Null(Assert.Single(all.Received, m => m.ValueAsString() == "keyless").Key);
     }
 
     [Fact]
@@ -264,6 +265,128 @@ public sealed class KafkaDispatcherTests(KafkaFixture fixture)
 
         Assert.Contains("KafkaConnector:Layer and KafkaConnector:NodeId", error.Message, StringComparison.Ordinal);
         Assert.Contains("OtherReceiver on 'orders'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BlockingReceivers_RunOffThePollThread_AndInParallel()
+    {
+        var topic = await _cluster.CreateNewTopicAsync("blocking", 1, Ct);
+        var receiver = new BlockingReceiver();
+        await using var node = await NodeHost.StartAsync(_cluster, NodeHost.NewLayer(), "n", b => b.AddReceiver<BlockingReceiver>(topic), services: s => s.AddSingleton(receiver));
+
+        for (var k = 0; k < 4; k++)
+        {
+            await node.Api.ProduceAsync(KafkaMessage.FromText(topic, $"key-{k}", "x"), Ct);
+        }
+
+        await Eventually.UntilAsync(() => receiver.Done == 4, WaitLimit, () => $"4 messages, got {receiver.Done}", Ct);
+        Assert.DoesNotContain("kafka-dispatcher", receiver.Threads);
+        Assert.True(receiver.MaxConcurrency > 1, $"blocking receivers of different keys should overlap; max concurrency {receiver.MaxConcurrency}");
+    }
+
+    [Theory]
+    [InlineData("smallest")]
+    [InlineData("earliest")]
+    [InlineData("largest")]
+    public async Task AutoOffsetResetAliases_DoNotStopTheNode(string reset)
+    {
+        var topic = await _cluster.CreateNewTopicAsync("reset", 1, Ct);
+        await using var node = await NodeHost.StartAsync(_cluster, NodeHost.NewLayer(), "n", b => b.AddReceiver<OtherReceiver>(topic), o => o.Consumer["auto.offset.reset"] = reset);
+
+        await node.Api.ProduceAsync(KafkaMessage.FromText(topic, "k", "after start"), Ct);
+
+        var receiver = node.Host.Services.GetRequiredService<OtherReceiver>();
+        await Eventually.UntilAsync(() => receiver.Values.Contains("after start"), WaitLimit, () => "the message", Ct);
+    }
+
+    [Fact]
+    public async Task RegexFilters_LeaveDeadLetterTopicsAlone()
+    {
+        var prefix = _cluster.NewTopicName("rx").Replace('-', '_');
+        await _cluster.CreateTopicAsync(prefix + "_orders", 1, cancellationToken: Ct);
+        await _cluster.CreateTopicAsync(prefix + "_orders.DLT", 1, cancellationToken: Ct);
+        await using var node = await NodeHost.StartAsync(_cluster, NodeHost.NewLayer(), "n", b => b.AddReceiver<OtherReceiver>($"regex:^{prefix}_.*"));
+
+        await node.Api.ProduceAsync(KafkaMessage.FromText(prefix + "_orders.DLT", "k", "dead"), Ct);
+        await node.Api.ProduceAsync(KafkaMessage.FromText(prefix + "_orders", "k", "live"), Ct);
+
+        var receiver = node.Host.Services.GetRequiredService<OtherReceiver>();
+        await Eventually.UntilAsync(() => receiver.Values.Contains("live"), WaitLimit, () => "the live message", Ct);
+        Assert.DoesNotContain("dead", receiver.Values);
+    }
+
+    [Fact]
+    public async Task RegisterReceiver_WithoutIdentity_ThrowsInsteadOfDoingNothing()
+    {
+        await using var host = ConnectorHost.Create(_cluster);
+
+        var error = Assert.Throws<InvalidOperationException>(() => host.Api.RegisterReceiver(new RecordingReceiver(), "orders"));
+
+        Assert.Contains("KafkaConnector:Layer and KafkaConnector:NodeId", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TopicsTheAdminApiCannotCreate_AreCreatedByWriting()
+    {
+        var layer = NodeHost.NewLayer();
+        await using var node = await NodeHost.StartAsync(_cluster, layer, "n",
+            b => b.AddReceiver<NodeReceiver>("{node}"),
+            services: s => s.Replace(ServiceDescriptor.Singleton<KafkaConnector.Cluster.IKafkaTopicProvisioner, RefusingProvisioner>()));
+
+        await node.Cluster.SendToNodeAsync("n", null, "arrived"u8.ToArray(), cancellationToken: Ct);
+
+        var receiver = node.Host.Services.GetRequiredService<NodeReceiver>();
+        await Eventually.UntilAsync(() => receiver.Values.Contains("arrived"), WaitLimit, () => "the node message", Ct);
+        Assert.Equal(["arrived"], receiver.Values); // the probe records are the cluster's own
+    }
+
+    [Fact]
+    public async Task OnABrokerWithoutTheAdminApi_TheNodeStillGetsItsTopics()
+    {
+        Assert.SkipUnless(_cluster.IsEmbedded, "needs a broker that refuses the admin API");
+        var layer = NodeHost.NewLayer();
+        await using var node = await NodeHost.StartAsync(_cluster, layer, "n",
+            b => b.AddReceiver<NodeReceiver>("{node}"),
+            services: s => s.Replace(ServiceDescriptor.Singleton<KafkaConnector.Cluster.IKafkaTopicProvisioner, KafkaConnector.Cluster.AdminTopicProvisioner>()));
+
+        await node.Cluster.SendToNodeAsync("n", null, "via auto-created topic"u8.ToArray(), cancellationToken: Ct);
+
+        var receiver = node.Host.Services.GetRequiredService<NodeReceiver>();
+        await Eventually.UntilAsync(() => receiver.Values.Contains("via auto-created topic"), WaitLimit, () => "the node message", Ct);
+    }
+
+    private sealed class RefusingProvisioner : KafkaConnector.Cluster.IKafkaTopicProvisioner
+    {
+        public Task<KafkaConnector.Cluster.TopicProvisionResult> EnsureTopicAsync(string topic, int partitions, int replicationFactor, CancellationToken cancellationToken) =>
+            Task.FromResult(new KafkaConnector.Cluster.TopicProvisionResult(topic, KafkaConnector.Cluster.TopicProvisionOutcome.Failed, Error: "no admin API here"));
+    }
+
+    private sealed class BlockingReceiver : IKafkaMessageReceiver
+    {
+        private int _inside;
+        private int _max;
+        private int _done;
+
+        public ConcurrentBag<string> Threads { get; } = [];
+
+        public int MaxConcurrency => Volatile.Read(ref _max);
+
+        public int Done => Volatile.Read(ref _done);
+
+        public Task ReceiveAsync(KafkaMessage message, CancellationToken cancellationToken)
+        {
+            Threads.Add(Thread.CurrentThread.Name ?? "pool");
+            var now = Interlocked.Increment(ref _inside);
+            int seen;
+            while (now > (seen = Volatile.Read(ref _max)) && Interlocked.CompareExchange(ref _max, now, seen) != seen)
+            {
+            }
+
+            Thread.Sleep(300); // a receiver that blocks its thread, the case under test
+            Interlocked.Decrement(ref _inside);
+            Interlocked.Increment(ref _done);
+            return Task.CompletedTask;
+        }
     }
 
     private sealed class OrderReceiver : IKafkaMessageReceiver

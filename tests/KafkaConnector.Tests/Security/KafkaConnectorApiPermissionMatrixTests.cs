@@ -1,0 +1,224 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Security.Claims;
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using KafkaConnector.Admin;
+using KafkaConnector.Consumers;
+using KafkaConnector.Messages;
+using KafkaConnector.Security;
+using KafkaConnector.Testing;
+
+namespace KafkaConnector.Tests.Security;
+
+/// <summary>
+/// Every public method of <see cref="IKafkaConnectorApi"/> (and every extension method on it) is
+/// called by an allowed, a denied and an anonymous caller. A method without an entry here fails
+/// <see cref="EveryPublicMethod_HasAMatrixEntry"/>.
+/// </summary>
+public sealed class KafkaConnectorApiPermissionMatrixTests(KafkaFixture fixture)
+{
+    private const string Writer = "writer";
+    private const string Reader = "reader";
+
+    /// <summary>What each method is called with, the action and resource it must be checked for, and the system call it must make when allowed.</summary>
+    private static readonly Dictionary<string, Entry> Matrix = new(StringComparer.Ordinal)
+    {
+        ["ProduceAsync(ClaimsPrincipal, KafkaMessage, CancellationToken)"] = new(
+            KafkaConnectorAction.Produce, c => c.Topic, "IKafkaConnectorSystemApi.ProduceAsync",
+            (c, p) => c.Api.ProduceAsync(p, KafkaMessage.FromText(c.Topic, null, "m"), c.Ct)),
+        ["EnqueueAsync(ClaimsPrincipal, KafkaMessage, Action<KafkaDeliveryResult>, CancellationToken)"] = new(
+            KafkaConnectorAction.Produce, c => c.Topic, "IKafkaConnectorSystemApi.Produce",
+            (c, p) => c.Api.EnqueueAsync(p, KafkaMessage.FromText(c.Topic, null, "m"), _ => { }, c.Ct).AsTask()),
+        ["ConsumeReactiveAsync(ClaimsPrincipal, String, KafkaSubscription, KafkaReactiveConsumeOptions, CancellationToken)"] = new(
+            KafkaConnectorAction.Consume, c => c.Topic, "IKafkaConnectorSystemApi.ConsumeReactive",
+            (c, p) => c.Api.ConsumeReactiveAsync(p, c.Group, KafkaSubscription.ToTopics(c.Topic), new KafkaReactiveConsumeOptions(), c.Ct)),
+        ["ConsumeReactiveAsync(ClaimsPrincipal, String, IEnumerable<String>, CancellationToken)"] = new(
+            KafkaConnectorAction.Consume, c => c.Topic, "IKafkaConnectorSystemApi.ConsumeReactive",
+            (c, p) => c.Api.ConsumeReactiveAsync(p, c.Group, [c.Topic], c.Ct)),
+        ["ConsumeReactiveAsync(ClaimsPrincipal, String, IEnumerable<String>, Action<IReadOnlyList<TopicPartition>>, Action<IReadOnlyList<TopicPartition>>, CancellationToken)"] = new(
+            KafkaConnectorAction.Consume, c => c.Topic, "IKafkaConnectorSystemApi.ConsumeReactive",
+            (c, p) => c.Api.ConsumeReactiveAsync(p, c.Group, [c.Topic], _ => { }, _ => { }, c.Ct)),
+        ["ConsumeReactiveAsync(ClaimsPrincipal, IEnumerable<TopicPartitionOffset>, CancellationToken)"] = new(
+            KafkaConnectorAction.Consume, c => c.Topic, "IKafkaConnectorSystemApi.ConsumeReactive",
+            (c, p) => c.Api.ConsumeReactiveAsync(p, [new TopicPartitionOffset(c.Topic, 0, Offset.Beginning)], c.Ct)),
+        ["ConsumeReactiveAsync(ClaimsPrincipal, String, String, Int32, CancellationToken)"] = new(
+            KafkaConnectorAction.Consume, c => c.Topic, "IKafkaConnectorSystemApi.ConsumeReactive",
+            (c, p) => c.Api.ConsumeReactiveAsync(p, c.Group, c.Topic, 0, c.Ct)),
+        ["ConsumeReactivePatternAsync(ClaimsPrincipal, String, String, CancellationToken)"] = new(
+            KafkaConnectorAction.Consume, c => $"^{c.Topic}.*", "IKafkaConnectorSystemApi.ConsumeReactive",
+            (c, p) => c.Api.ConsumeReactivePatternAsync(p, c.Group, $"{c.Topic}.*", c.Ct)),
+        ["CreateTopicsAsync(ClaimsPrincipal, IEnumerable<KafkaTopicSpec>, CancellationToken)"] = new(
+            KafkaConnectorAction.TopicAdd, c => c.Topic, "IKafkaAdminApi.CreateTopicsAsync",
+            (c, p) => c.Api.CreateTopicsAsync(p, [new KafkaTopicSpec(c.Topic) { Partitions = 1 }], c.Ct)),
+        ["CreateTopicAsync(ClaimsPrincipal, KafkaTopicSpec, CancellationToken)"] = new(
+            KafkaConnectorAction.TopicAdd, c => c.Topic, "IKafkaAdminApi.CreateTopicsAsync",
+            (c, p) => c.Api.CreateTopicAsync(p, new KafkaTopicSpec(c.Topic), c.Ct)),
+        ["DeleteTopicsAsync(ClaimsPrincipal, IEnumerable<String>, CancellationToken)"] = new(
+            KafkaConnectorAction.TopicDelete, c => c.Topic, "IKafkaAdminApi.DeleteTopicsAsync",
+            (c, p) => c.Api.DeleteTopicsAsync(p, [c.Topic], c.Ct)),
+        ["DeleteTopicAsync(ClaimsPrincipal, String, CancellationToken)"] = new(
+            KafkaConnectorAction.TopicDelete, c => c.Topic, "IKafkaAdminApi.DeleteTopicsAsync",
+            (c, p) => c.Api.DeleteTopicAsync(p, c.Topic, c.Ct)),
+        ["DescribeTopicsAsync(ClaimsPrincipal, IEnumerable<String>, CancellationToken)"] = new(
+            KafkaConnectorAction.TopicDescribe, c => c.Topic, "IKafkaAdminApi.DescribeTopicsAsync",
+            (c, p) => c.Api.DescribeTopicsAsync(p, [c.Topic], c.Ct)),
+        ["AlterTopicConfigsAsync(ClaimsPrincipal, String, IReadOnlyDictionary<String, String>, CancellationToken)"] = new(
+            KafkaConnectorAction.TopicAlter, c => c.Topic, "IKafkaAdminApi.AlterTopicConfigsAsync",
+            (c, p) => c.Api.AlterTopicConfigsAsync(p, c.Topic, new Dictionary<string, string?> { ["retention.ms"] = "60000" }, c.Ct)),
+        ["AddAclsAsync(ClaimsPrincipal, IEnumerable<KafkaAcl>, CancellationToken)"] = new(
+            KafkaConnectorAction.AclAdd, c => c.Topic, "IKafkaAdminApi.AddAclsAsync",
+            (c, p) => c.Api.AddAclsAsync(p, [Acl(c.Topic)], c.Ct)),
+        ["DeleteAclsAsync(ClaimsPrincipal, IEnumerable<KafkaAcl>, CancellationToken)"] = new(
+            KafkaConnectorAction.AclDelete, c => c.Topic, "IKafkaAdminApi.DeleteAclsAsync",
+            (c, p) => c.Api.DeleteAclsAsync(p, [Acl(c.Topic)], c.Ct)),
+        ["ListAclsAsync(ClaimsPrincipal, KafkaAclFilter, CancellationToken)"] = new(
+            KafkaConnectorAction.AclList, c => c.Topic, "IKafkaAdminApi.ListAclsAsync",
+            (c, p) => c.Api.ListAclsAsync(p, new KafkaAclFilter { Topic = c.Topic }, c.Ct)),
+        ["ListConnectorsAsync(ClaimsPrincipal, CancellationToken)"] = new(
+            KafkaConnectorAction.ConnectorList, _ => "*", "IKafkaConnectClient.ListConnectorsAsync",
+            (c, p) => c.Api.ListConnectorsAsync(p, c.Ct)),
+        ["CreateConnectorAsync(ClaimsPrincipal, String, IReadOnlyDictionary<String, String>, CancellationToken)"] = new(
+            KafkaConnectorAction.ConnectorNew, c => c.Topic, "IKafkaConnectClient.CreateConnectorAsync",
+            (c, p) => c.Api.CreateConnectorAsync(p, c.Topic, new Dictionary<string, string>(), c.Ct)),
+        ["GetConnectorAsync(ClaimsPrincipal, String, CancellationToken)"] = new(
+            KafkaConnectorAction.ConnectorView, c => c.Topic, "IKafkaConnectClient.GetConnectorAsync",
+            (c, p) => c.Api.GetConnectorAsync(p, c.Topic, c.Ct)),
+        ["GetConnectorStatusAsync(ClaimsPrincipal, String, CancellationToken)"] = new(
+            KafkaConnectorAction.ConnectorView, c => c.Topic, "IKafkaConnectClient.GetConnectorStatusAsync",
+            (c, p) => c.Api.GetConnectorStatusAsync(p, c.Topic, c.Ct)),
+        ["UpdateConnectorConfigAsync(ClaimsPrincipal, String, IReadOnlyDictionary<String, String>, CancellationToken)"] = new(
+            KafkaConnectorAction.ConnectorUpdate, c => c.Topic, "IKafkaConnectClient.UpdateConnectorConfigAsync",
+            (c, p) => c.Api.UpdateConnectorConfigAsync(p, c.Topic, new Dictionary<string, string>(), c.Ct)),
+        ["DeleteConnectorAsync(ClaimsPrincipal, String, Boolean, CancellationToken)"] = new(
+            KafkaConnectorAction.ConnectorDelete, c => c.Topic, "IKafkaConnectClient.DeleteConnectorAsync",
+            (c, p) => c.Api.DeleteConnectorAsync(p, c.Topic, deleteTopics: false, c.Ct)),
+        ["PauseConnectorAsync(ClaimsPrincipal, String, CancellationToken)"] = new(
+            KafkaConnectorAction.ConnectorUpdate, c => c.Topic, "IKafkaConnectClient.PauseConnectorAsync",
+            (c, p) => c.Api.PauseConnectorAsync(p, c.Topic, c.Ct)),
+        ["ResumeConnectorAsync(ClaimsPrincipal, String, CancellationToken)"] = new(
+            KafkaConnectorAction.ConnectorUpdate, c => c.Topic, "IKafkaConnectClient.ResumeConnectorAsync",
+            (c, p) => c.Api.ResumeConnectorAsync(p, c.Topic, c.Ct)),
+        ["RestartConnectorAsync(ClaimsPrincipal, String, Boolean, Boolean, CancellationToken)"] = new(
+            KafkaConnectorAction.ConnectorUpdate, c => c.Topic, "IKafkaConnectClient.RestartConnectorAsync",
+            (c, p) => c.Api.RestartConnectorAsync(p, c.Topic, cancellationToken: c.Ct)),
+    };
+
+    private readonly KafkaTestCluster _cluster = fixture.Cluster;
+
+    public enum Caller
+    {
+        Allowed,
+        Denied,
+        Anonymous,
+    }
+
+    public static TheoryData<string, Caller> Cases()
+    {
+        var data = new TheoryData<string, Caller>();
+        foreach (var signature in Matrix.Keys.Order(StringComparer.Ordinal))
+        {
+            foreach (var caller in Enum.GetValues<Caller>())
+            {
+                data.Add(signature, caller);
+            }
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public void EveryPublicMethod_HasAMatrixEntry()
+    {
+        var methods = PublicMethods().ToList();
+
+        Assert.Equal(methods.Count, methods.Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(Matrix.Keys.Order(StringComparer.Ordinal), methods.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Method_IsCheckedBeforeAnythingReachesKafka(string signature, Caller caller)
+    {
+        var entry = Matrix[signature];
+        // The embedded broker answers admin requests at once (not supported) only when it reports a controller.
+        await using var embedded = _cluster.IsEmbedded ? EmbeddedKafkaCluster.Start() : null;
+        embedded?.SetControllerId(1);
+        await using var connector = SecureConnector.Create(
+            embedded?.BootstrapServers ?? _cluster.BootstrapServers,
+            embedded is not null,
+            rules: o =>
+            {
+                o.Rules.Add(Rule(Writer, "*"));
+                o.Rules.Add(Rule(Reader, "elsewhere"));
+            },
+            configure: o => o.Admin["socket.timeout.ms"] = "10000");
+        var context = new Context(connector.Api, _cluster.NewTopicName("matrix"), _cluster.NewGroupId("matrix"), TestContext.Current.CancellationToken);
+        var principal = caller switch
+        {
+            Caller.Allowed => Principals.User("alice", Writer),
+            Caller.Denied => Principals.User("bob", Reader),
+            _ => Principals.Anonymous(Writer),
+        };
+
+        var error = await Record.ExceptionAsync(() => entry.Invoke(context, principal));
+
+        if (caller == Caller.Allowed)
+        {
+            // Reaching Kafka may still fail (the embedded broker has no topic admin); the check must not.
+            Assert.False(error is KafkaPermissionDeniedException, $"{signature} was denied to an allowed caller: {error}");
+            Assert.Contains(entry.Forwards, connector.Calls);
+            Assert.Empty(connector.Denials);
+        }
+        else
+        {
+            var denied = Assert.IsType<KafkaPermissionDeniedException>(error);
+            Assert.Equal(entry.Action, denied.Action);
+            Assert.Equal(entry.Resource(context), denied.Resource);
+            Assert.Equal($"Permission denied: {entry.Action} on '{entry.Resource(context)}'.", denied.Message);
+            Assert.Empty(connector.Calls);
+            var tags = Assert.Single(connector.Denials);
+            Assert.Equal(
+                new Dictionary<string, string?>
+                {
+                    ["kafkaconnector.action"] = entry.Action.ToString(),
+                    ["kafkaconnector.outcome"] = caller == Caller.Denied ? "denied" : "unauthenticated",
+                },
+                tags);
+        }
+    }
+
+    /// <summary>Public instance methods of the interface and public extension methods on it, as <c>Name(ParameterTypes)</c> without the receiver.</summary>
+    private static IEnumerable<string> PublicMethods()
+    {
+        var api = typeof(IKafkaConnectorApi);
+        foreach (var method in api.GetMethods())
+        {
+            yield return Signature(method, method.GetParameters());
+        }
+
+        var extensions = api.Assembly.GetExportedTypes()
+            .Where(t => t is { IsAbstract: true, IsSealed: true })
+            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static))
+            .Where(m => m.IsDefined(typeof(ExtensionAttribute)) && m.GetParameters()[0].ParameterType == api);
+        foreach (var method in extensions)
+        {
+            yield return Signature(method, method.GetParameters()[1..]);
+        }
+    }
+
+    private static string Signature(MethodInfo method, ParameterInfo[] parameters) =>
+        $"{method.Name}({string.Join(", ", parameters.Select(p => TypeName(p.ParameterType)))})";
+
+    private static string TypeName(Type type) => type.IsGenericType
+        ? $"{type.Name[..type.Name.IndexOf('`', StringComparison.Ordinal)]}<{string.Join(", ", type.GetGenericArguments().Select(TypeName))}>"
+        : type.Name;
+
+    private static KafkaPermissionRule Rule(string role, string resource) => new() { Roles = { role }, Actions = { "*" }, Resources = { resource } };
+
+    private static KafkaAcl Acl(string topic) => new("User:carol", topic, ResourcePatternType.Literal, AclOperation.Read, AclPermissionType.Allow);
+
+    private sealed record Context(IKafkaConnectorApi Api, string Topic, string Group, CancellationToken Ct);
+
+    private sealed record Entry(KafkaConnectorAction Action, Func<Context, string> Resource, string Forwards, Func<Context, ClaimsPrincipal, Task> Invoke);
+}
