@@ -5,6 +5,10 @@
 #   ./build.sh broker [ARGS]         run the embedded Kafka broker until Ctrl+C/SIGTERM
 #                                    (--brokers N, --bootstrap-file PATH, --topic NAME[:PARTITIONS])
 #   ./build.sh build                 restore and build only
+#   ./build.sh bench [ARGS]          run the benchmarks (raw Confluent.Kafka vs connector, docs/performance.md):
+#                                    table on stdout, artifacts/bench/results.json and throughput.svg;
+#                                    --quick for a smoke run (< 90 s with the build), --only GROUPS, --reps N,
+#                                    --set KafkaConnector:KEY=VALUE; KAFKA_BOOTSTRAP_SERVERS for a real cluster
 # Restore falls back to a local build of librdkafka only when the NuGet sources lack it
 # (docs/native-library.md).
 set -euo pipefail
@@ -116,8 +120,16 @@ case "$command" in
     build
     exec dotnet "$(project_dll tools/KafkaConnector.EmbeddedBroker kafkaconnector-broker)" "$@"
     ;;
+  bench)
+    [[ "${1:-}" == "--" ]] && shift
+    # Only the harness and what it references: the tests need not be built to measure.
+    restore
+    say "building benchmarks/KafkaConnector.Benchmarks (Release)"
+    dotnet build benchmarks/KafkaConnector.Benchmarks -c Release --no-restore --nologo -v q -clp:NoSummary >&2
+    exec dotnet "$root/benchmarks/KafkaConnector.Benchmarks/bin/Release/net10.0/kafkaconnector-bench.dll" --out "$root/artifacts/bench" "$@"
+    ;;
   *)
-    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
     [[ -z "$command" || "$command" == "help" || "$command" == "-h" || "$command" == "--help" ]] || exit 2
     ;;
 esac

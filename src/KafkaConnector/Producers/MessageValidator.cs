@@ -1,3 +1,4 @@
+using System.Buffers;
 using KafkaConnector.Messages;
 
 namespace KafkaConnector.Producers;
@@ -6,6 +7,10 @@ namespace KafkaConnector.Producers;
 internal static class MessageValidator
 {
     internal const int MaxTopicNameLength = 249;
+
+    // Checked on every produce: a vectorised scan, without the enumerator and delegate calls of LINQ.
+    private static readonly SearchValues<char> TopicNameChars =
+        SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-");
 
     public static void Validate(KafkaMessage message)
     {
@@ -25,7 +30,7 @@ internal static class MessageValidator
             throw new ArgumentException("The topic name is empty.", paramName);
         }
 
-        if (topic.Length > MaxTopicNameLength || topic is "." or ".." || !topic.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
+        if (topic.Length > MaxTopicNameLength || topic is "." or ".." || topic.AsSpan().ContainsAnyExcept(TopicNameChars))
         {
             throw new ArgumentException($"'{topic}' is not a valid topic name: use 1 to {MaxTopicNameLength} letters, digits, '.', '_' or '-'.", paramName);
         }

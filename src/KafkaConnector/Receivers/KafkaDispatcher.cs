@@ -28,6 +28,8 @@ namespace KafkaConnector.Receivers;
 /// </summary>
 internal sealed class KafkaDispatcher : IHostedService, IDisposable
 {
+    private static readonly TimeSpan PausedPollInterval = TimeSpan.FromMilliseconds(10);
+
     private readonly KafkaClientFactory _clients;
     private readonly KafkaConnectorSystemApi _api;
     private readonly ReceiverRegistry _registry;
@@ -237,7 +239,9 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
 
             try
             {
-                if (consumer.Consume(_options.System.PollInterval) is { IsPartitionEOF: false } result)
+                // Paused partitions deliver nothing: poll briefly so that FlowControl resumes them as
+                // soon as the work drains, not a whole PollInterval later.
+                if (consumer.Consume(_paused ? PausedPollInterval : _options.System.PollInterval) is { IsPartitionEOF: false } result)
                 {
                     Dispatch(result);
                 }
