@@ -30,6 +30,15 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
 {
     private static readonly TimeSpan PausedPollInterval = TimeSpan.FromMilliseconds(10);
 
+    /// <summary>
+    /// How long a full dispatcher waits for its work to drain before it pauses partitions. Pausing
+    /// makes librdkafka drop the messages it fetched ahead, and after a resume it fetches nothing
+    /// for up to a second: worth it for a slow receiver, not for a momentary burst.
+    /// </summary>
+    private static readonly TimeSpan PauseGrace = TimeSpan.FromSeconds(1);
+
+    private readonly ManualResetEventSlim _belowMaxInFlight = new(initialState: true);
+
     private readonly KafkaClientFactory _clients;
     private readonly KafkaConnectorSystemApi _api;
     private readonly ReceiverRegistry _registry;
@@ -142,6 +151,7 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
             _stopPolling.Dispose();
             _hardStop.Dispose();
             _scheduler?.Dispose();
+            _belowMaxInFlight.Dispose();
         }
     }
 
@@ -359,7 +369,10 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
         }
         finally
         {
-            Interlocked.Decrement(ref _inFlight);
+            if (Interlocked.Decrement(ref _inFlight) < _options.Dispatch.MaxInFlight)
+            {
+                _belowMaxInFlight.Set();
+            }
         }
     }
 
@@ -476,6 +489,18 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
         var inFlight = Volatile.Read(ref _inFlight);
         if (!_paused && inFlight >= _options.Dispatch.MaxInFlight)
         {
+            _belowMaxInFlight.Reset();
+            if (InFlight >= _options.Dispatch.MaxInFlight)
+            {
+                _belowMaxInFlight.Wait(PauseGrace);
+            }
+
+            if (InFlight < _options.Dispatch.MaxInFlight)
+            {
+                return; // a burst that drained: keep what librdkafka fetched ahead
+            }
+
+            inFlight = InFlight;
             var assignment = consumer.Assignment;
             consumer.Pause(assignment);
             _paused = true;
