@@ -191,7 +191,7 @@ static async Task<KafkaMessage> ReadOneAsync(string bootstrap, string topic)
     await using var provider = services.BuildServiceProvider();
     var first = new TaskCompletionSource<KafkaMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
     using var subscription = provider.GetRequiredService<IKafkaConnectorSystemApi>()
-        .ConsumeReactive("demo-dlt-reader", [topic])
+        .ConsumeReactive("demo-dlt-reader-" + Guid.NewGuid().ToString("N")[..8], [topic])
         .Subscribe(m => first.TrySetResult(m));
     return await first.Task.WaitAsync(TimeSpan.FromSeconds(30));
 }

@@ -28,12 +28,9 @@ internal sealed class KafkaConnectorSystemApi : IKafkaConnectorSystemApi, IAsync
 
     private readonly IKafkaReceiverRegistry _receivers;
 
-    private readonly NodeIdentity _identity;
-
-    public KafkaConnectorSystemApi(KafkaClientFactory clients, KafkaConnectorMetrics metrics, ILoggerFactory loggerFactory, IKafkaReceiverRegistry receivers, NodeIdentity identity)
+    public KafkaConnectorSystemApi(KafkaClientFactory clients, KafkaConnectorMetrics metrics, ILoggerFactory loggerFactory, IKafkaReceiverRegistry receivers)
     {
         _receivers = receivers;
-        _identity = identity;
         _clients = clients;
         _metrics = metrics;
         _logger = loggerFactory.CreateLogger("KafkaConnector.Producer");
@@ -130,7 +127,6 @@ internal sealed class KafkaConnectorSystemApi : IKafkaConnectorSystemApi, IAsync
     public IDisposable RegisterReceiver(IKafkaMessageReceiver receiver, string topicFilter, string? keyFilter = null)
     {
         ThrowIfDisposed();
-        _identity.Require("Registering a receiver"); // without an identity no dispatcher runs: fail now, not silently
         return _receivers.Register(receiver, topicFilter, keyFilter);
     }
 

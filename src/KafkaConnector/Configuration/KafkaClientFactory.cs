@@ -79,11 +79,20 @@ internal sealed class KafkaClientFactory(IOptions<KafkaConnectorOptions> options
     }
 
     /// <summary>An admin client with the configured properties.</summary>
-    internal IAdminClient CreateAdminClient() => Build("admin client", null, () =>
-        new AdminClientBuilder(CreateAdminConfig())
+    /// <param name="overrides">Native properties that win over configuration for this client.</param>
+    internal IAdminClient CreateAdminClient(IEnumerable<KeyValuePair<string, string>>? overrides = null) => Build("admin client", null, () =>
+    {
+        var config = CreateAdminConfig();
+        foreach (var (key, value) in overrides ?? [])
+        {
+            config.Set(key, value);
+        }
+
+        return new AdminClientBuilder(config)
             .SetLogHandler((_, m) => ClientLog.Native(_logger, m))
             .SetErrorHandler((c, e) => ClientLog.Error(_logger, metrics, c.Name, e))
-            .Build());
+            .Build();
+    });
 
     private static T Build<T>(string kind, string? clientId, Func<T> build)
     {

@@ -12,7 +12,8 @@ namespace KafkaConnector.Diagnostics;
 internal sealed class KafkaBrokerHealthCheck(KafkaClientFactory clients) : IHealthCheck, IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
-    private readonly Lazy<IAdminClient> _admin = new(clients.CreateAdminClient);
+    // Asking for a topic's metadata must never create it, whatever the broker allows.
+    private readonly Lazy<IAdminClient> _admin = new(() => clients.CreateAdminClient([new("allow.auto.create.topics", "false")]));
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

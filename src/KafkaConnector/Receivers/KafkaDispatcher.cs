@@ -213,7 +213,7 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
             new("enable.auto.commit", "false"),
             new("enable.auto.offset.store", "false"),
         };
-        if (_clients.CreateConsumerConfig(null).StatisticsIntervalMs is null or 0)
+        if (_clients.CreateConsumerConfig(null).StatisticsIntervalMs is null) // an explicit 0 switches them off
         {
             overrides.Add(new("statistics.interval.ms", "5000"));
         }

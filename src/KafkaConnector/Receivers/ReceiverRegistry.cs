@@ -8,7 +8,7 @@ namespace KafkaConnector.Receivers;
 /// and those registered at runtime. Readers take an immutable snapshot, so the dispatcher's hot
 /// path never locks; <see cref="Changed"/> tells the dispatcher to re-subscribe.
 /// </summary>
-internal sealed class ReceiverRegistry(IServiceProvider services, IEnumerable<ReceiverDescriptor> descriptors) : IKafkaReceiverRegistry
+internal sealed class ReceiverRegistry(IServiceProvider services, IEnumerable<ReceiverDescriptor> descriptors, NodeIdentity identity) : IKafkaReceiverRegistry
 {
     private readonly Lock _initialization = new();
     private ImmutableArray<ReceiverRegistration> _registrations;
@@ -29,6 +29,7 @@ internal sealed class ReceiverRegistry(IServiceProvider services, IEnumerable<Re
     public IDisposable Register(IKafkaMessageReceiver receiver, string topicFilter, string? keyFilter = null)
     {
         ArgumentNullException.ThrowIfNull(receiver);
+        identity.Require("Registering a receiver"); // without an identity no dispatcher runs: fail now, not silently
         return Add(ReceiverRegistration.ForInstance(receiver, KafkaTopicFilter.Parse(topicFilter), keyFilter));
     }
 
