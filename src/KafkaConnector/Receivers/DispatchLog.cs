@@ -59,6 +59,9 @@ internal static partial class DispatchLog
     [LoggerMessage(1218, LogLevel.Trace, "Dispatching {Topic}[{Partition}]@{Offset} to {Receivers} receiver(s)")]
     internal static partial void Dispatching(ILogger logger, string topic, int partition, long offset, int receivers);
 
+    [LoggerMessage(1219, LogLevel.Error, "Dispatching {Topic}[{Partition}]@{Offset} failed outside any receiver; the message stays uncommitted and is read again")]
+    internal static partial void DispatchFailed(ILogger logger, Exception exception, string topic, int partition, long offset);
+
     [LoggerMessage(1217, LogLevel.Information, "Message {Topic}[{Partition}]@{Offset} written to dead-letter topic {DeadLetterTopic}")]
     internal static partial void DeadLettered(ILogger logger, string topic, int partition, long offset, string deadLetterTopic);
 }

@@ -311,7 +311,16 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
                 break;
             default:
                 // Membership and replies: the cluster's own, handled here, never given to receivers.
-                _cluster.HandleInline(message);
+                try
+                {
+                    _cluster.HandleInline(message);
+                }
+                catch (Exception e)
+                {
+                    _metrics.CallbackFailed("cluster");
+                    DispatchLog.DispatchFailed(_logger, e, message.Topic, result.Partition.Value, result.Offset.Value);
+                }
+
                 tracker.Skip(result.Offset.Value);
                 return;
         }
@@ -365,6 +374,14 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
         }
         catch (OperationCanceledException)
         {
+            work.Tracker.Drop();
+        }
+        catch (Exception e)
+        {
+            // Not from a receiver (those are retried and dead-lettered): e.g. the dead-letter write
+            // while the connector shuts down. Left uncommitted, so it is read again; never silent.
+            _metrics.CallbackFailed("dispatch");
+            DispatchLog.DispatchFailed(_logger, e, work.Message.Topic, work.Message.Partition ?? -1, work.Message.Offset ?? -1);
             work.Tracker.Drop();
         }
         finally
