@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace KafkaConnector.Tests;
 
 /// <summary>Tests that measure the whole process (threads) run alone.</summary>
@@ -24,6 +22,4 @@ internal static class NativeThreads
                 return false; // the thread ended while we looked
             }
         });
-
-    public static string Describe() => Count().ToString(CultureInfo.InvariantCulture);
 }

@@ -73,8 +73,6 @@ internal sealed class ReactiveConsumerSession : IDisposable
     /// <summary>The most messages the buffer held at once (for tests and diagnostics).</summary>
     internal int MaxBuffered => Volatile.Read(ref _maxBuffered);
 
-    /// <summary>Messages buffered right now.</summary>
-    internal int BufferedCount => Volatile.Read(ref _buffered);
 
     internal void Start()
     {

@@ -419,7 +419,10 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
 
                 _metrics.Processed(message.Topic, registration.Name, node, Stopwatch.GetElapsedTime(started), "success");
                 _metrics.Consumed(message.Topic);
-                _consecutiveDeadLetters.TryUpdate(registration.Name, 0, _consecutiveDeadLetters.GetValueOrDefault(registration.Name));
+                if (_consecutiveDeadLetters.TryGetValue(registration.Name, out var run) && run > 0)
+                {
+                    _consecutiveDeadLetters.TryUpdate(registration.Name, 0, run); // a success ends a run of dead letters
+                }
                 return;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
