@@ -63,7 +63,8 @@ internal sealed class KafkaCluster : IKafkaCluster, IClusterTrafficHandler, IDis
 
     public IObservable<KafkaClusterMemberEvent> MemberEvents => _events.AsObservable();
 
-    public ReceiverRegistration RequestReceiver { get; }
+    /// <summary>The internal receiver that answers requests; it runs in the dispatch lanes like any receiver.</summary>
+    internal ReceiverRegistration RequestReceiver { get; }
 
     /// <summary>Whether the node is consuming its topics.</summary>
     internal bool IsReady => _ready.Task.IsCompletedSuccessfully;
@@ -136,7 +137,24 @@ internal sealed class KafkaCluster : IKafkaCluster, IClusterTrafficHandler, IDis
         _ready.TrySetResult();
     }
 
-    public void HandleInline(KafkaMessage message)
+    public TrafficRoute Route(KafkaMessage message, out ReceiverRegistration? receiver)
+    {
+        receiver = null;
+        switch (ClusterHeaders.Get(message, ClusterHeaders.Type))
+        {
+            case null:
+                return TrafficRoute.NotMine;
+            case ClusterHeaders.RequestType:
+                receiver = RequestReceiver;
+                return TrafficRoute.ToReceiver;
+            default:
+                HandleInline(message);
+                return TrafficRoute.Handled;
+        }
+    }
+
+    /// <summary>Membership and replies: the cluster's own, handled on the poll thread, never given to receivers.</summary>
+    private void HandleInline(KafkaMessage message)
     {
         switch (ClusterHeaders.Get(message, ClusterHeaders.Type))
         {

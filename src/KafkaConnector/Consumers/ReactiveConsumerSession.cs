@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Confluent.Kafka;
 using KafkaConnector.Configuration;
 using KafkaConnector.Diagnostics;
+using KafkaConnector.Engine;
 using KafkaConnector.Messages;
 using Microsoft.Extensions.Logging;
 
@@ -30,7 +31,7 @@ internal sealed class ReactiveConsumerSession : IDisposable
     private readonly TimeSpan _commitInterval;
     private readonly TimeSpan _stopTimeout;
     private readonly BlockingCollection<Buffered> _buffer = new(new ConcurrentQueue<Buffered>());
-    private readonly ConcurrentDictionary<TopicPartition, int> _epochs = new();
+    private readonly PartitionEpochs _epochs = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly ManualResetEventSlim _deliveryDone = new();
     private readonly List<Worker> _workers = [];
@@ -153,7 +154,7 @@ internal sealed class ReactiveConsumerSession : IDisposable
             foreach (var item in _buffer.GetConsumingEnumerable(_stop.Token))
             {
                 Interlocked.Decrement(ref _buffered);
-                if (_epochs.TryGetValue(item.Result.TopicPartition, out var epoch) && epoch != item.Epoch)
+                if (!_epochs.IsCurrent(item.Result.TopicPartition, item.Epoch))
                 {
                     continue; // revoked since it was fetched; its next owner reads it again
                 }
@@ -172,9 +173,10 @@ internal sealed class ReactiveConsumerSession : IDisposable
                 }
 
                 _metrics.Consumed(item.Result.Topic);
+                // Checked again after OnNext: a revocation during it already committed, and the next owner reads this message again.
                 if (_options.CommitOffsets)
                 {
-                    item.Worker.Store(item.Result);
+                    _epochs.StoreIfCurrent(item.Result.TopicPartition, item.Epoch, item, static i => i.Worker.Store(i.Result));
                 }
             }
         }
@@ -212,7 +214,7 @@ internal sealed class ReactiveConsumerSession : IDisposable
 
     private void Enqueue(Worker worker, ConsumeResult<byte[], byte[]> result)
     {
-        var epoch = _epochs.GetOrAdd(result.TopicPartition, 0);
+        var epoch = _epochs.Current(result.TopicPartition);
         var count = Interlocked.Increment(ref _buffered);
         InterlockedMax(ref _maxBuffered, count);
         _buffer.Add(new Buffered(result, worker, epoch));
@@ -233,12 +235,14 @@ internal sealed class ReactiveConsumerSession : IDisposable
     {
         private readonly ReactiveConsumerSession _session;
         private readonly Thread _thread;
-        private bool _paused;
+        private readonly FlowController _flow;
+        private ConsumerPauser? _pauser;
         private int _stored;
 
         public Worker(ReactiveConsumerSession session, int index)
         {
             _session = session;
+            _flow = new FlowController(session._bufferSize, int.MaxValue, static _ => false); // one observer: the whole buffer is the limit
             var overrides = session._options.ConsumerProperties;
             Consumer = session._clients.CreateConsumer(
                 // Confluent.Kafka requires a group id even for assigned partitions; nothing is committed without one of the caller's.
@@ -297,6 +301,7 @@ internal sealed class ReactiveConsumerSession : IDisposable
                 else
                 {
                     Consumer.Assign(session._subscription.Assignment);
+                    _flow.Assigned(session._subscription.Assignment.Select(a => a.TopicPartition));
                     session._options.OnPartitionsAssigned?.Invoke(session._subscription.Assignment.Select(a => a.TopicPartition).ToList());
                 }
 
@@ -345,19 +350,15 @@ internal sealed class ReactiveConsumerSession : IDisposable
         private void FlowControl()
         {
             var buffered = Volatile.Read(ref _session._buffered);
-            if (!_paused && buffered >= _session._bufferSize)
+            var (paused, resumed) = _flow.Apply(_pauser ??= new ConsumerPauser(Consumer), buffered, static _ => 0);
+            if (paused > 0)
             {
-                var assignment = Consumer.Assignment;
-                Consumer.Pause(assignment);
-                _paused = true;
-                ConsumerLog.Paused(_session._logger, Consumer.Name, assignment.Count, buffered);
+                ConsumerLog.Paused(_session._logger, Consumer.Name, paused, buffered);
             }
-            else if (_paused && buffered <= _session._bufferSize / 2)
+
+            if (resumed > 0)
             {
-                var assignment = Consumer.Assignment;
-                Consumer.Resume(assignment);
-                _paused = false;
-                ConsumerLog.Resumed(_session._logger, Consumer.Name, assignment.Count);
+                ConsumerLog.Resumed(_session._logger, Consumer.Name, resumed);
             }
         }
 
@@ -409,16 +410,14 @@ internal sealed class ReactiveConsumerSession : IDisposable
 
         private void OnAssigned(List<TopicPartition> partitions)
         {
-            _paused = false; // new assignments start unpaused; FlowControl pauses again if the buffer is full
+            _flow.Assigned(partitions); // pause state re-established explicitly on the next poll, kept partitions included
             Invoke(_session._options.OnPartitionsAssigned, partitions);
         }
 
         private void OnRevoked(List<TopicPartition> partitions, bool commit)
         {
-            foreach (var partition in partitions)
-            {
-                _session._epochs.AddOrUpdate(partition, 1, (_, epoch) => epoch + 1);
-            }
+            _flow.Revoked(partitions);
+            _session._epochs.Revoke(partitions);
 
             if (commit)
             {

@@ -62,6 +62,12 @@ internal static partial class DispatchLog
     [LoggerMessage(1219, LogLevel.Error, "Dispatching {Topic}[{Partition}]@{Offset} failed outside any receiver; the message stays uncommitted and is read again")]
     internal static partial void DispatchFailed(ILogger logger, Exception exception, string topic, int partition, long offset);
 
+    [LoggerMessage(1220, LogLevel.Warning, "Reading {Topic}[{Partition}] again from offset {Offset}: a message of it failed outside any receiver")]
+    internal static partial void Rewound(ILogger logger, string topic, int partition, long offset);
+
+    [LoggerMessage(1221, LogLevel.Error, "The node's consumer did not close within {Bound}; stopping without it (its thread ends when the close returns)")]
+    internal static partial void CloseTimedOut(ILogger logger, TimeSpan bound);
+
     [LoggerMessage(1217, LogLevel.Information, "Message {Topic}[{Partition}]@{Offset} written to dead-letter topic {DeadLetterTopic}")]
     internal static partial void DeadLettered(ILogger logger, string topic, int partition, long offset, string deadLetterTopic);
 }

@@ -5,6 +5,7 @@ using Confluent.Kafka;
 using KafkaConnector.Cluster;
 using KafkaConnector.Configuration;
 using KafkaConnector.Diagnostics;
+using KafkaConnector.Engine;
 using KafkaConnector.Messages;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -30,15 +31,6 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
 {
     private static readonly TimeSpan PausedPollInterval = TimeSpan.FromMilliseconds(10);
 
-    /// <summary>
-    /// How long a full dispatcher waits for its work to drain before it pauses partitions. Pausing
-    /// makes librdkafka drop the messages it fetched ahead, and after a resume it fetches nothing
-    /// for up to a second: worth it for a slow receiver, not for a momentary burst.
-    /// </summary>
-    private static readonly TimeSpan PauseGrace = TimeSpan.FromSeconds(1);
-
-    private readonly ManualResetEventSlim _belowMaxInFlight = new(initialState: true);
-
     private readonly KafkaClientFactory _clients;
     private readonly KafkaConnectorSystemApi _api;
     private readonly ReceiverRegistry _registry;
@@ -54,13 +46,15 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
     private readonly CancellationTokenSource _stopPolling = new();
     private readonly CancellationTokenSource _hardStop = new();
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly System.Collections.Concurrent.ConcurrentQueue<PartitionTracker> _faulted = new();
+    private readonly FlowController? _flow;
+    private Func<TopicPartition, int>? _unfinished;
     private KeyedWorkScheduler<WorkItem>? _scheduler;
+    private ConsumerPauser? _pauser;
     private Thread? _pollThread;
     private IConsumer<byte[], byte[]>? _consumer;
     private List<string> _subscription = [];
     private int _inFlight;
-    private bool _paused;
-    private int _pausedPartitions;
     private bool _ready;
     private volatile bool _resubscribe;
     private volatile bool _stopping;
@@ -91,6 +85,11 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
         _logger = loggerFactory.CreateLogger("KafkaConnector.Dispatcher");
         _options = clients.Options;
         _topics = identity.Topics;
+        if (_topics is { } topics)
+        {
+            // A slow key may fill a quarter of the budget with its partition; the node's own topics never pause.
+            _flow = new FlowController(_options.Dispatch.MaxInFlight, Math.Max(1, _options.Dispatch.MaxInFlight / 4), p => p.Topic == topics.Broadcast || p.Topic == topics.Node);
+        }
     }
 
     /// <summary>Whether the dispatcher runs (the node has an identity).</summary>
@@ -127,7 +126,7 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
 
         _startedAt = DateTimeOffset.UtcNow;
         _lastPollTicks = Environment.TickCount64;
-        _metrics.ObserveDispatcher(() => InFlight, () => Volatile.Read(ref _pausedPartitions));
+        _metrics.ObserveDispatcher(() => InFlight, () => _flow!.PausedCount);
         _scheduler = new KeyedWorkScheduler<WorkItem>(_options.System.MaxConsumerThreads, ProcessAsync);
         _registry.Changed += OnReceiversChanged;
         _pollThread = new Thread(Run) { IsBackground = true, Name = "kafka-dispatcher" };
@@ -140,7 +139,17 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
         _registry.Changed -= OnReceiversChanged;
         await _stopPolling.CancelAsync().ConfigureAwait(false);
         // The poll thread drains, commits and closes within ShutdownTimeout; the margin covers the close itself.
-        await _stopped.Task.WaitAsync(_options.ShutdownTimeout + TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+        // Past it the host's stop goes on: the thread ends on its own when librdkafka's close returns.
+        var bound = _options.ShutdownTimeout + TimeSpan.FromSeconds(5);
+        try
+        {
+            await _stopped.Task.WaitAsync(bound, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _metrics.CallbackFailed("dispatch.stop");
+            DispatchLog.CloseTimedOut(_logger, bound);
+        }
     }
 
     public void Dispose()
@@ -151,7 +160,6 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
             _stopPolling.Dispose();
             _hardStop.Dispose();
             _scheduler?.Dispose();
-            _belowMaxInFlight.Dispose();
         }
     }
 
@@ -251,7 +259,7 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
             {
                 // Paused partitions deliver nothing: poll briefly so that FlowControl resumes them as
                 // soon as the work drains, not a whole PollInterval later.
-                if (consumer.Consume(_paused ? PausedPollInterval : _options.System.PollInterval) is { IsPartitionEOF: false } result)
+                if (consumer.Consume(_flow!.PausedCount > 0 ? PausedPollInterval : _options.System.PollInterval) is { IsPartitionEOF: false } result)
                 {
                     Dispatch(result);
                 }
@@ -301,28 +309,28 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
 
         var message = KafkaMessage.FromConsumeResult(result);
         ReceiverRegistration[] targets;
-        switch (ClusterHeaders.Get(message, ClusterHeaders.Type))
+        try
         {
-            case null:
-                targets = Match(message);
-                break;
-            case ClusterHeaders.RequestType:
-                targets = [_cluster.RequestReceiver];
-                break;
-            default:
-                // Membership and replies: the cluster's own, handled here, never given to receivers.
-                try
-                {
-                    _cluster.HandleInline(message);
-                }
-                catch (Exception e)
-                {
-                    _metrics.CallbackFailed("cluster");
-                    DispatchLog.DispatchFailed(_logger, e, message.Topic, result.Partition.Value, result.Offset.Value);
-                }
-
-                tracker.Skip(result.Offset.Value);
-                return;
+            switch (_cluster.Route(message, out var own))
+            {
+                case TrafficRoute.NotMine:
+                    targets = Match(message);
+                    break;
+                case TrafficRoute.ToReceiver:
+                    targets = [own!];
+                    break;
+                default:
+                    tracker.Skip(result.Offset.Value);
+                    return;
+            }
+        }
+        catch (Exception e)
+        {
+            // An inline handler must not throw; if it does, count it and go on: the record is the cluster's own.
+            _metrics.CallbackFailed("cluster");
+            DispatchLog.DispatchFailed(_logger, e, message.Topic, result.Partition.Value, result.Offset.Value);
+            tracker.Skip(result.Offset.Value);
+            return;
         }
 
         if (targets.Length == 0)
@@ -334,7 +342,7 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
         var entry = tracker.Track(result.Offset.Value);
         Interlocked.Increment(ref _inFlight);
         DispatchLog.Dispatching(_logger, message.Topic, result.Partition.Value, result.Offset.Value, targets.Length);
-        _scheduler!.Schedule(WorkKey.Of(message.Topic, result.Partition.Value, message.Key), new WorkItem(message, targets, tracker, entry));
+        _scheduler!.Schedule(WorkKey.Of(message.Topic, result.Partition.Value, message.Key), new WorkItem(message, targets, tracker, entry), reserved: targets.Length == 1 && targets[0].IsInternal);
     }
 
     private ReceiverRegistration[] Match(KafkaMessage message)
@@ -382,14 +390,14 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
             // while the connector shuts down. Left uncommitted, so it is read again; never silent.
             _metrics.CallbackFailed("dispatch");
             DispatchLog.DispatchFailed(_logger, e, work.Message.Topic, work.Message.Partition ?? -1, work.Message.Offset ?? -1);
-            work.Tracker.Drop();
+            if (work.Tracker.Fault())
+            {
+                _faulted.Enqueue(work.Tracker); // the poll loop reads the partition again from its watermark
+            }
         }
         finally
         {
-            if (Interlocked.Decrement(ref _inFlight) < _options.Dispatch.MaxInFlight)
-            {
-                _belowMaxInFlight.Set();
-            }
+            Interlocked.Decrement(ref _inFlight);
         }
     }
 
@@ -506,35 +514,42 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
 
     private void FlowControl(IConsumer<byte[], byte[]> consumer)
     {
-        var inFlight = Volatile.Read(ref _inFlight);
-        if (!_paused && inFlight >= _options.Dispatch.MaxInFlight)
+        while (_faulted.TryDequeue(out var faulted))
         {
-            _belowMaxInFlight.Reset();
-            if (InFlight >= _options.Dispatch.MaxInFlight)
-            {
-                _belowMaxInFlight.Wait(PauseGrace);
-            }
-
-            if (InFlight < _options.Dispatch.MaxInFlight)
-            {
-                return; // a burst that drained: keep what librdkafka fetched ahead
-            }
-
-            inFlight = InFlight;
-            var assignment = consumer.Assignment;
-            consumer.Pause(assignment);
-            _paused = true;
-            Volatile.Write(ref _pausedPartitions, assignment.Count);
-            DispatchLog.Paused(_logger, assignment.Count, inFlight);
+            Rewind(consumer, faulted);
         }
-        else if (_paused && inFlight <= _options.Dispatch.MaxInFlight / 2)
+
+        _unfinished ??= p => _partitions.TryGetValue(p, out var tracker) ? tracker.Unfinished : 0;
+        var (paused, resumed) = _flow!.Apply(_pauser ??= new ConsumerPauser(consumer), InFlight, _unfinished);
+        if (paused > 0)
         {
-            var assignment = consumer.Assignment;
-            consumer.Resume(assignment);
-            _paused = false;
-            Volatile.Write(ref _pausedPartitions, 0);
-            DispatchLog.Resumed(_logger, assignment.Count);
+            DispatchLog.Paused(_logger, paused, InFlight);
         }
+
+        if (resumed > 0)
+        {
+            DispatchLog.Resumed(_logger, resumed);
+        }
+    }
+
+    /// <summary>
+    /// A message failed outside any receiver and can never finish: read its partition again from the
+    /// watermark, with a fresh tracker, instead of leaving it unable to commit for the rest of the assignment.
+    /// </summary>
+    private void Rewind(IConsumer<byte[], byte[]> consumer, PartitionTracker faulted)
+    {
+        if (!_partitions.TryGetValue(faulted.Partition, out var current) || !ReferenceEquals(current, faulted))
+        {
+            return; // revoked (or rewound) since: its next owner reads it from the committed offset
+        }
+
+        faulted.Revoke();
+        var watermark = faulted.Watermark;
+        var fresh = _partitions[faulted.Partition] = new PartitionTracker(faulted.Partition, _hardStop.Token);
+        fresh.StartAt(watermark); // the faulted tracker read at least the failed offset, so its watermark is set
+        consumer.Seek(new TopicPartitionOffset(faulted.Partition, watermark));
+        fresh.Committed(faulted.CommittedOffset);
+        DispatchLog.Rewound(_logger, faulted.Partition.Topic, faulted.Partition.Partition.Value, watermark);
     }
 
     private IEnumerable<TopicPartitionOffset> OnAssigned(IConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions)
@@ -544,8 +559,7 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
             _partitions[partition] = new PartitionTracker(partition, _hardStop.Token);
         }
 
-        _paused = false; // a new assignment starts unpaused; FlowControl pauses it again if work is still piled up
-        Volatile.Write(ref _pausedPartitions, 0);
+        _flow!.Assigned(partitions); // their pause state is re-established explicitly on the next poll
         var start = StartOffsets(consumer, partitions);
         Commit(consumer, partitions.Select(p => _partitions[p])); // the start offsets resolved from the end, if any
         DispatchLog.Assigned(_logger, string.Join(',', partitions));
@@ -599,6 +613,7 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
 
     private void OnRevoked(IConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions, bool commit)
     {
+        _flow!.Revoked(partitions);
         var trackers = new List<PartitionTracker>(partitions.Count);
         foreach (var partition in partitions)
         {

@@ -25,8 +25,12 @@ internal sealed class KeyedWorkScheduler<TItem>(int parallelism, Func<TItem, Tas
         }
     }
 
-    /// <summary>Queues <paramref name="item"/> behind earlier work of the same key. The process function must not throw.</summary>
-    public void Schedule(WorkKey key, TItem item)
+    /// <summary>
+    /// Queues <paramref name="item"/> behind earlier work of the same key. The process function must not throw.
+    /// <paramref name="reserved"/> work (the node's own requests) does not take one of the
+    /// <c>parallelism</c> slots, so receivers hung on as many keys cannot stop the node answering.
+    /// </summary>
+    public void Schedule(WorkKey key, TItem item, bool reserved = false)
     {
         lock (_lock)
         {
@@ -40,14 +44,18 @@ internal sealed class KeyedWorkScheduler<TItem>(int parallelism, Func<TItem, Tas
         }
 
         // Never on the caller's thread: the caller is the poll loop, and a receiver may block.
-        _ = Task.Run(() => RunAsync(key, item));
+        _ = Task.Run(() => RunAsync(key, item, reserved));
     }
 
     public void Dispose() => _slots.Dispose();
 
-    private async Task RunAsync(WorkKey key, TItem first)
+    private async Task RunAsync(WorkKey key, TItem first, bool reserved)
     {
-        await _slots.WaitAsync().ConfigureAwait(false);
+        if (!reserved)
+        {
+            await _slots.WaitAsync().ConfigureAwait(false);
+        }
+
         try
         {
             var item = first;
@@ -66,7 +74,10 @@ internal sealed class KeyedWorkScheduler<TItem>(int parallelism, Func<TItem, Tas
         }
         finally
         {
-            _slots.Release();
+            if (!reserved)
+            {
+                _slots.Release();
+            }
         }
     }
 }

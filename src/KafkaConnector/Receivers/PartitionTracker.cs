@@ -14,6 +14,8 @@ internal sealed class PartitionTracker
     private long _watermark = Offset.Unset.Value;
     private long _committed = Offset.Unset.Value;
     private int _outstanding;
+    private int _unfinished;
+    private int _faulted;
 
     public PartitionTracker(TopicPartition partition, CancellationToken stopping)
     {
@@ -31,6 +33,21 @@ internal sealed class PartitionTracker
 
     /// <summary>Work items dispatched and not yet finished or dropped.</summary>
     public int Outstanding => Volatile.Read(ref _outstanding);
+
+    /// <summary>Offsets read and not yet committable (unfinished, or finished behind an unfinished one): what the partition holds in memory.</summary>
+    public int Unfinished => Volatile.Read(ref _unfinished);
+
+    /// <summary>The offset the partition is committable up to (exclusive).</summary>
+    public long Watermark
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _watermark;
+            }
+        }
+    }
 
     /// <summary>
     /// The partition starts at <paramref name="offset"/>, resolved from its end because the group had
@@ -50,7 +67,9 @@ internal sealed class PartitionTracker
         var entry = new Entry(offset);
         lock (_lock)
         {
+            StartIfUnset(offset);
             _pending.Enqueue(entry);
+            Volatile.Write(ref _unfinished, _pending.Count);
         }
 
         Interlocked.Increment(ref _outstanding);
@@ -62,6 +81,7 @@ internal sealed class PartitionTracker
     {
         lock (_lock)
         {
+            StartIfUnset(offset);
             if (_pending.Count == 0)
             {
                 _watermark = offset + 1;
@@ -69,6 +89,7 @@ internal sealed class PartitionTracker
             else
             {
                 _pending.Enqueue(new Entry(offset) { Done = true });
+                Volatile.Write(ref _unfinished, _pending.Count);
             }
         }
     }
@@ -83,6 +104,8 @@ internal sealed class PartitionTracker
                 _pending.Dequeue();
                 _watermark = head.Offset + 1;
             }
+
+            Volatile.Write(ref _unfinished, _pending.Count);
         }
 
         Interlocked.Decrement(ref _outstanding);
@@ -93,6 +116,16 @@ internal sealed class PartitionTracker
 
     public void Revoke() => Revoked = true;
 
+    /// <summary>
+    /// Work for this partition failed outside any receiver: it can never complete, so the partition
+    /// must be read again from its watermark (<see cref="Watermark"/>). Returns true the first time.
+    /// </summary>
+    public bool Fault()
+    {
+        Interlocked.Decrement(ref _outstanding);
+        return Interlocked.Exchange(ref _faulted, 1) == 0;
+    }
+
     /// <summary>The offset to commit if it moved since the last commit.</summary>
     public TopicPartitionOffset? TakeCommit()
     {
@@ -102,11 +135,32 @@ internal sealed class PartitionTracker
         }
     }
 
+    /// <summary>The last offset committed for the partition, or <see cref="Offset.Unset"/>.</summary>
+    public long CommittedOffset
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _committed;
+            }
+        }
+    }
+
     public void Committed(long offset)
     {
         lock (_lock)
         {
             _committed = Math.Max(_committed, offset);
+        }
+    }
+
+    /// <summary>Before anything finished, the partition is committable up to the first offset read: where it would be read again.</summary>
+    private void StartIfUnset(long offset)
+    {
+        if (_watermark < 0)
+        {
+            _watermark = offset;
         }
     }
 

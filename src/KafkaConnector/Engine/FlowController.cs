@@ -1,0 +1,147 @@
+using Confluent.Kafka;
+
+namespace KafkaConnector.Engine;
+
+/// <summary>
+/// Decides, for every assigned partition, whether it is paused, and applies that to the consumer.
+/// <list type="bullet">
+/// <item>A partition pauses when its own unfinished messages reach <c>partitionLimit</c> and resumes at
+/// half: a slow or hung key holds back at most its own partition.</item>
+/// <item>Every partition pauses when all unfinished messages reach <c>totalLimit</c> (memory stays
+/// bounded however many partitions are slow) and resumes at half.</item>
+/// <item>Exempt partitions (the node's own topics) never pause.</item>
+/// <item>After every assignment, eager or incremental, a partition's state is unknown: librdkafka keeps an
+/// application pause across revoke and assign, so the next <see cref="Apply"/> pauses or resumes it
+/// explicitly. State is never inferred from what the consumer was told before the rebalance.</item>
+/// </list>
+/// Called from the poll thread only.
+/// </summary>
+internal sealed class FlowController(int totalLimit, int partitionLimit, Func<TopicPartition, bool> exempt)
+{
+    private readonly Dictionary<TopicPartition, State> _partitions = [];
+    private readonly List<TopicPartition> _toPause = [];
+    private readonly List<TopicPartition> _toResume = [];
+    private bool _overTotal;
+    private int _paused;
+
+    private enum State
+    {
+        Unknown,
+        Running,
+        Paused,
+    }
+
+    /// <summary>Partitions paused now.</summary>
+    public int PausedCount => Volatile.Read(ref _paused);
+
+    /// <summary>Whether all partitions are held back because the total limit was reached.</summary>
+    public bool OverTotal => _overTotal;
+
+    /// <summary>Partitions added to the assignment (every assignment, incremental or not).</summary>
+    public void Assigned(IEnumerable<TopicPartition> partitions)
+    {
+        foreach (var partition in partitions)
+        {
+            if (_partitions.TryGetValue(partition, out var state) && state == State.Paused)
+            {
+                _paused--;
+            }
+
+            _partitions[partition] = State.Unknown;
+        }
+
+        Volatile.Write(ref _paused, _paused);
+    }
+
+    /// <summary>Partitions revoked or lost.</summary>
+    public void Revoked(IEnumerable<TopicPartition> partitions)
+    {
+        foreach (var partition in partitions)
+        {
+            if (_partitions.Remove(partition, out var state) && state == State.Paused)
+            {
+                _paused--;
+            }
+        }
+
+        Volatile.Write(ref _paused, _paused);
+    }
+
+    /// <summary>
+    /// Brings every partition to the state its load asks for. <paramref name="unfinished"/> gives a
+    /// partition's messages read and not yet committable; <paramref name="total"/> the sum over all.
+    /// </summary>
+    /// <returns>How many partitions were paused and resumed.</returns>
+    public (int Paused, int Resumed) Apply(IPartitionPauser consumer, int total, Func<TopicPartition, int> unfinished)
+    {
+        _overTotal = _overTotal ? total > totalLimit / 2 : total >= totalLimit;
+        foreach (var (partition, state) in _partitions)
+        {
+            var wanted = Wanted(partition, state, unfinished);
+            if (wanted != state)
+            {
+                (wanted == State.Paused ? _toPause : _toResume).Add(partition);
+            }
+        }
+
+        if (_toPause.Count == 0 && _toResume.Count == 0)
+        {
+            return (0, 0);
+        }
+
+        try
+        {
+            Set(consumer, _toPause, State.Paused);
+            Set(consumer, _toResume, State.Running);
+            return (_toPause.Count, _toResume.Count);
+        }
+        finally
+        {
+            _toPause.Clear();
+            _toResume.Clear();
+        }
+    }
+
+    private State Wanted(TopicPartition partition, State state, Func<TopicPartition, int> unfinished)
+    {
+        if (exempt(partition))
+        {
+            return State.Running;
+        }
+
+        if (_overTotal)
+        {
+            return State.Paused;
+        }
+
+        var load = unfinished(partition);
+        var paused = state == State.Paused ? load > partitionLimit / 2 : load >= partitionLimit;
+        return paused ? State.Paused : State.Running;
+    }
+
+    private void Set(IPartitionPauser consumer, List<TopicPartition> partitions, State state)
+    {
+        if (partitions.Count == 0)
+        {
+            return;
+        }
+
+        if (state == State.Paused)
+        {
+            consumer.Pause(partitions);
+        }
+        else
+        {
+            consumer.Resume(partitions);
+        }
+
+        foreach (var partition in partitions)
+        {
+            var before = _partitions[partition];
+            _paused += (state == State.Paused ? 1 : 0) - (before == State.Paused ? 1 : 0);
+            _partitions[partition] = state;
+        }
+
+        Volatile.Write(ref _paused, _paused);
+    }
+}

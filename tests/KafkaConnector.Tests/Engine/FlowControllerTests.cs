@@ -1,0 +1,136 @@
+using Confluent.Kafka;
+using KafkaConnector.Engine;
+
+namespace KafkaConnector.Tests.Engine;
+
+public sealed class FlowControllerTests
+{
+    private static readonly TopicPartition Orders0 = new("orders", 0);
+    private static readonly TopicPartition Orders1 = new("orders", 1);
+    private static readonly TopicPartition System0 = new("system", 0);
+
+    private readonly FakePauser _consumer = new();
+    private readonly Dictionary<TopicPartition, int> _load = [];
+
+    private static FlowController Create(int total = 100, int partition = 10) => new(total, partition, p => p.Topic == "system");
+
+    private (int Paused, int Resumed) Apply(FlowController flow) => flow.Apply(_consumer, _load.Values.Sum(), p => _load.GetValueOrDefault(p));
+
+    [Fact]
+    public void Apply_PartitionAtItsLimit_PausesOnlyThatPartition_AndResumesAtHalf()
+    {
+        var flow = Create();
+        flow.Assigned([Orders0, Orders1]);
+        Apply(flow);
+        _load[Orders0] = 10;
+
+        Assert.Equal((1, 0), Apply(flow));
+        Assert.Equal([Orders0], _consumer.Paused);
+
+        _load[Orders0] = 6;
+        Assert.Equal((0, 0), Apply(flow)); // above half: stays paused
+        _load[Orders0] = 5;
+        Assert.Equal((0, 1), Apply(flow));
+        Assert.Empty(_consumer.Paused);
+        Assert.Equal(0, flow.PausedCount);
+    }
+
+    [Fact]
+    public void Apply_TotalLimit_PausesEveryPartitionButTheExemptOnes()
+    {
+        var flow = Create(total: 12, partition: 10);
+        flow.Assigned([Orders0, Orders1, System0]);
+        _load[Orders0] = 6;
+        _load[Orders1] = 6;
+
+        Apply(flow);
+
+        Assert.True(flow.OverTotal);
+        Assert.Equal([Orders0, Orders1], _consumer.Paused.Order(Comparer));
+        Assert.Equal(2, flow.PausedCount);
+    }
+
+    [Fact]
+    public void Apply_ExemptPartition_NeverPauses_WhateverItsLoad()
+    {
+        var flow = Create();
+        flow.Assigned([System0]);
+        _load[System0] = 1000;
+
+        Apply(flow);
+
+        Assert.Empty(_consumer.Paused);
+        Assert.Contains(System0, _consumer.ExplicitlyResumed); // established explicitly after its assignment
+    }
+
+    [Fact]
+    public void Assigned_APartitionPausedBeforeARevocation_IsResumedExplicitly_EvenThoughNothingChangedInTheLoad()
+    {
+        // librdkafka keeps an application pause across revoke and assign.
+        var flow = Create();
+        flow.Assigned([Orders0]);
+        _load[Orders0] = 10;
+        Apply(flow);
+        Assert.Equal([Orders0], _consumer.Paused);
+
+        flow.Revoked([Orders0]);
+        _load.Remove(Orders0); // its work was dropped with the revocation
+        Assert.Equal(0, flow.PausedCount);
+        Assert.Equal((0, 0), Apply(flow)); // not assigned: nothing to do
+        flow.Assigned([Orders0]);
+
+        Assert.Equal((0, 1), Apply(flow));
+        Assert.Empty(_consumer.Paused);
+    }
+
+    [Fact]
+    public void Assigned_Incrementally_KeptPausedPartitionsResumeWhenTheirLoadDrains()
+    {
+        // Cooperative-sticky and KIP-848: the new assignment names only the added partition.
+        var flow = Create();
+        flow.Assigned([Orders0]);
+        _load[Orders0] = 10;
+        Apply(flow);
+
+        flow.Assigned([Orders1]);
+        Apply(flow);
+        Assert.Equal([Orders0], _consumer.Paused);
+        Assert.Contains(Orders1, _consumer.ExplicitlyResumed);
+
+        _load[Orders0] = 0;
+        Apply(flow);
+        Assert.Empty(_consumer.Paused);
+    }
+
+    [Fact]
+    public void Assigned_WhileOverTheTotal_NewPartitionsArePausedExplicitly()
+    {
+        var flow = Create(total: 10, partition: 100);
+        flow.Assigned([Orders0]);
+        _load[Orders0] = 10;
+        Apply(flow);
+
+        flow.Assigned([Orders1]);
+        Apply(flow);
+
+        Assert.Equal([Orders0, Orders1], _consumer.Paused.Order(Comparer));
+    }
+
+    private static readonly Comparer<TopicPartition> Comparer = Comparer<TopicPartition>.Create((a, b) => a.Partition.Value.CompareTo(b.Partition.Value));
+
+    /// <summary>Pauses like librdkafka: a pause holds until an explicit resume.</summary>
+    private sealed class FakePauser : IPartitionPauser
+    {
+        public HashSet<TopicPartition> Paused { get; } = [];
+
+        public List<TopicPartition> ExplicitlyResumed { get; } = [];
+
+        public void Pause(IReadOnlyList<TopicPartition> partitions) => Paused.UnionWith(partitions);
+
+        public void Resume(IReadOnlyList<TopicPartition> partitions)
+        {
+            Paused.ExceptWith(partitions);
+            ExplicitlyResumed.AddRange(partitions);
+        }
+    }
+}

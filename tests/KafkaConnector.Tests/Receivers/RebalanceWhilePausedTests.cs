@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using KafkaConnector.Configuration;
+using KafkaConnector.DependencyInjection;
+using KafkaConnector.Messages;
+using KafkaConnector.Testing;
+using KafkaConnector.Tests.Diagnostics;
+using KafkaConnector.Tests.Security;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace KafkaConnector.Tests.Receivers;
+
+/// <summary>
+/// Partitions the dispatcher paused for back-pressure resume after any rebalance: librdkafka keeps a
+/// partition's pause across revoke and assign, and incremental assignments leave kept partitions as they were.
+/// </summary>
+public sealed class RebalanceWhilePausedTests(KafkaFixture fixture)
+{
+    private const int Count = 30;
+    private const string PausedGauge = "kafkaconnector.dispatch.paused_partitions";
+    private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(30);
+    private readonly KafkaTestCluster _cluster = fixture.Cluster;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData(GroupProtocols.Eager)]
+    [InlineData(GroupProtocols.CooperativeSticky)]
+    [InlineData(GroupProtocols.Consumer)]
+    public async Task ReceiverRegisteredAtRuntime_WhilePaused_ThePausedPartitionsResume(string protocol)
+    {
+        var topic = await _cluster.CreateNewTopicAsync("paused-resub", 2, Ct);
+        var added = await _cluster.CreateNewTopicAsync("added", 1, Ct);
+        var gated = new GatedReceiver();
+        var node = await NodeHost.StartAsync(_cluster, NodeHost.NewLayer(), "n",
+            b => b.AddReceiver<GatedReceiver>(topic), o => Configure(o, protocol, _cluster), s => s.AddSingleton(gated));
+        IDisposable? registration = null;
+        try
+        {
+            using var metrics = new MetricRecorder(node.Host.Services.GetRequiredService<IMeterFactory>());
+            await PauseAsync(node, topic, gated, metrics);
+
+            var runtime = new RecordingReceiver();
+            registration = node.Api.RegisterReceiver(runtime, added);
+            await Eventually.UntilAsync(
+                () =>
+                {
+                    node.Api.Produce(KafkaMessage.FromText(added, "probe", "probe"));
+                    return !runtime.Received.IsEmpty;
+                },
+                WaitLimit,
+                () => "the runtime receiver's new topic to be assigned (the rebalance)",
+                Ct);
+
+            await AssertResumesAsync(node, gated);
+        }
+        finally
+        {
+            await node.DisposeAsync();
+            registration?.Dispose(); // after the stop: ending it earlier re-subscribes once more
+        }
+    }
+
+    [Theory]
+    [InlineData(GroupProtocols.Eager)]
+    [InlineData(GroupProtocols.Consumer)]
+    public async Task SessionLostDuringBrokerOutage_WhilePaused_ThePausedPartitionsResume(string protocol)
+    {
+        await using var embedded = EmbeddedKafkaCluster.Start();
+        await using var cluster = KafkaTestCluster.ForEmbedded(embedded); // its own broker: this test takes it down
+        var topic = await cluster.CreateNewTopicAsync("paused-outage", 2, Ct);
+        var gated = new GatedReceiver();
+        var log = new CapturedLog();
+        await using var node = await NodeHost.StartAsync(cluster, NodeHost.NewLayer(), "n",
+            b => b.AddReceiver<GatedReceiver>(topic),
+            o => Configure(o, protocol, cluster),
+            s => s.AddSingleton(gated).AddSingleton<ILoggerProvider>(log));
+        using var metrics = new MetricRecorder(node.Host.Services.GetRequiredService<IMeterFactory>());
+        await PauseAsync(node, topic, gated, metrics);
+        var revokedBefore = Revocations(log);
+
+        embedded.SetBrokerDown(EmbeddedKafkaCluster.AllBrokers);
+        try
+        {
+            // An outage of up to 5 s, longer than the 2-3 s session: the classic client gives its
+            // partitions up as lost during it; under KIP-848 the broker fences the member, seen on reconnect.
+            var outage = Stopwatch.StartNew();
+            while (Revocations(log) == revokedBefore && outage.Elapsed < TimeSpan.FromSeconds(5))
+            {
+                await Task.Delay(100, Ct); // the fault's duration, not a synchronisation
+            }
+        }
+        finally
+        {
+            embedded.SetBrokerUp(EmbeddedKafkaCluster.AllBrokers);
+        }
+
+        await Eventually.UntilAsync(() => Revocations(log) > revokedBefore, WaitLimit, () => "the partitions to be lost because of the outage", Ct);
+        await AssertResumesAsync(node, gated);
+    }
+
+    internal static void Configure(KafkaConnectorOptions options, string protocol, KafkaTestCluster cluster)
+    {
+        GroupProtocols.Apply(protocol, options.Consumer, cluster);
+        options.Dispatch.MaxInFlight = 20; // 5 per partition: both of the topic's partitions pause, the total stays below the limit
+        options.System.MaxConsumerThreads = 16; // more than the 10 keys the gate holds: the new topic gets a slot
+        options.Dispatch.RevocationTimeout = TimeSpan.FromMilliseconds(300);
+    }
+
+    private static int Revocations(CapturedLog log) => log.Entries.Count(e => e.Id.Id == 1205);
+
+    /// <summary>Fills the dispatcher with work the gated receiver holds until partitions pause.</summary>
+    private static async Task PauseAsync(NodeHost node, string topic, GatedReceiver gated, MetricRecorder metrics)
+    {
+        await using (var pool = node.Api.CreateProducerPool(1))
+        {
+            for (var i = 0; i < Count; i++)
+            {
+                pool.Send(new KafkaMessage(topic, System.Text.Encoding.UTF8.GetBytes($"k{i % 5}"), System.Text.Encoding.UTF8.GetBytes(i.ToString(System.Globalization.CultureInfo.InvariantCulture))) { Partition = i % 2 });
+            }
+        }
+
+        double paused = 0;
+        await Eventually.UntilAsync(() => (paused = metrics.Observe(PausedGauge)) > 0, WaitLimit, () => $"the gated topic's partitions to pause; paused {paused}, receiver entered {gated.Entered} time(s)", Ct);
+    }
+
+    /// <summary>After the rebalance, releasing the receiver lets every message through, and the node's own topic still delivers.</summary>
+    private static async Task AssertResumesAsync(NodeHost node, GatedReceiver gated)
+    {
+        gated.Open();
+        await Eventually.UntilAsync(() => gated.Finished.Count == Count, WaitLimit,
+            () => $"all {Count} messages of the partitions paused before the rebalance; got {gated.Finished.Count}: [{string.Join(',', gated.Finished.Keys.Order(StringComparer.Ordinal))}]", Ct);
+        // Answered ("no handler"), not timed out: the node's own topic flows.
+        await Assert.ThrowsAsync<KafkaConnector.Cluster.KafkaClusterRequestFailedException>(() => node.Cluster.RequestAsync("n", "unknown-operation", null, TimeSpan.FromSeconds(20), Ct));
+    }
+}
