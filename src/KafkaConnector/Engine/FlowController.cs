@@ -102,6 +102,25 @@ internal sealed class FlowController(int totalLimit, int partitionLimit, Func<To
         }
     }
 
+    /// <summary>
+    /// Whether <see cref="Apply"/> would pause a partition that runs now. The caller may first wait a
+    /// moment for the work to drain: pausing makes librdkafka drop what it fetched ahead, and after a
+    /// resume it fetches nothing for a while; worth it for a slow key, not for a burst.
+    /// </summary>
+    public bool WouldPause(int total, Func<TopicPartition, int> unfinished)
+    {
+        var overTotal = _overTotal ? total > totalLimit / 2 : total >= totalLimit;
+        foreach (var (partition, state) in _partitions)
+        {
+            if (state != State.Paused && !exempt(partition) && (overTotal || unfinished(partition) >= partitionLimit))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private State Wanted(TopicPartition partition, State state, Func<TopicPartition, int> unfinished)
     {
         if (exempt(partition))

@@ -31,6 +31,15 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
 {
     private static readonly TimeSpan PausedPollInterval = TimeSpan.FromMilliseconds(10);
 
+    /// <summary>
+    /// How long the poll thread waits for a full partition to drain before it pauses it. Pausing makes
+    /// librdkafka drop the messages it fetched ahead, and after a resume it fetches nothing for up to a
+    /// second: worth it for a slow or hung key, not for receivers that merely run behind the poll loop.
+    /// </summary>
+    private static readonly TimeSpan PauseGrace = TimeSpan.FromSeconds(1);
+
+    private readonly ManualResetEventSlim _finished = new(initialState: false);
+
     private readonly KafkaClientFactory _clients;
     private readonly KafkaConnectorSystemApi _api;
     private readonly ReceiverRegistry _registry;
@@ -160,6 +169,7 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
             _stopPolling.Dispose();
             _hardStop.Dispose();
             _scheduler?.Dispose();
+            _finished.Dispose();
         }
     }
 
@@ -398,6 +408,7 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
         finally
         {
             Interlocked.Decrement(ref _inFlight);
+            _finished.Set();
         }
     }
 
@@ -520,6 +531,21 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
         }
 
         _unfinished ??= p => _partitions.TryGetValue(p, out var tracker) ? tracker.Unfinished : 0;
+        if (_flow!.WouldPause(InFlight, _unfinished))
+        {
+            var waited = Stopwatch.StartNew();
+            for (var left = PauseGrace; left > TimeSpan.Zero; left = PauseGrace - waited.Elapsed)
+            {
+                _finished.Reset(); // before the check: a message finishing in between still wakes the wait
+                if (!_flow.WouldPause(InFlight, _unfinished))
+                {
+                    break;
+                }
+
+                _finished.Wait(left);
+            }
+        }
+
         var (paused, resumed) = _flow!.Apply(_pauser ??= new ConsumerPauser(consumer), InFlight, _unfinished);
         if (paused > 0)
         {

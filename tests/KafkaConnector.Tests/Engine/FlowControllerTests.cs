@@ -116,6 +116,23 @@ public sealed class FlowControllerTests
         Assert.Equal([Orders0, Orders1], _consumer.Paused.Order(Comparer));
     }
 
+    [Fact]
+    public void WouldPause_TellsBeforeApply_OnlyForRunningPartitionsOverTheirLimit()
+    {
+        var flow = Create();
+        flow.Assigned([Orders0, System0]);
+        Apply(flow);
+        _load[System0] = 50;
+        Assert.False(flow.WouldPause(50, p => _load.GetValueOrDefault(p))); // exempt
+
+        _load[Orders0] = 10;
+        Assert.True(flow.WouldPause(60, p => _load.GetValueOrDefault(p)));
+        Assert.Empty(_consumer.Paused); // only a question
+
+        Apply(flow);
+        Assert.False(flow.WouldPause(60, p => _load.GetValueOrDefault(p))); // already paused
+    }
+
     private static readonly Comparer<TopicPartition> Comparer = Comparer<TopicPartition>.Create((a, b) => a.Partition.Value.CompareTo(b.Partition.Value));
 
     /// <summary>Pauses like librdkafka: a pause holds until an explicit resume.</summary>
