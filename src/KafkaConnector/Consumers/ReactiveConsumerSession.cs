@@ -350,6 +350,11 @@ internal sealed class ReactiveConsumerSession : IDisposable
         private void FlowControl()
         {
             var buffered = Volatile.Read(ref _session._buffered);
+            if (!_flow.IsDue(buffered, 0))
+            {
+                return;
+            }
+
             var (paused, resumed) = _flow.Apply(_pauser ??= new ConsumerPauser(Consumer), buffered, static _ => 0);
             if (paused > 0)
             {

@@ -22,6 +22,8 @@ internal sealed class FlowController(int totalLimit, int partitionLimit, Func<To
     private readonly List<TopicPartition> _toPause = [];
     private readonly List<TopicPartition> _toResume = [];
     private bool _overTotal;
+    private bool _dirty;
+    private long _nextScan;
     private int _paused;
 
     private enum State
@@ -48,6 +50,7 @@ internal sealed class FlowController(int totalLimit, int partitionLimit, Func<To
             }
 
             _partitions[partition] = State.Unknown;
+            _dirty = true;
         }
 
         Volatile.Write(ref _paused, _paused);
@@ -68,6 +71,34 @@ internal sealed class FlowController(int totalLimit, int partitionLimit, Func<To
     }
 
     /// <summary>
+    /// Whether a full <see cref="Apply"/> is due, in constant time, so that the poll loop can ask after
+    /// every message: after an assignment, when the total or the partition just read
+    /// (<paramref name="lastPartitionLoad"/>) reached its limit, and while anything is paused, every
+    /// <paramref name="rescanMs"/> milliseconds (a resume needs a scan; a pause happens where messages are read).
+    /// </summary>
+    public bool IsDue(int total, int lastPartitionLoad, int rescanMs = 10)
+    {
+        if (_dirty || total >= totalLimit || lastPartitionLoad >= partitionLimit)
+        {
+            return true;
+        }
+
+        if (_paused == 0 && !_overTotal)
+        {
+            return false;
+        }
+
+        var now = Environment.TickCount64;
+        if (now < _nextScan)
+        {
+            return false;
+        }
+
+        _nextScan = now + rescanMs;
+        return true;
+    }
+
+    /// <summary>
     /// Brings every partition to the state its load asks for. <paramref name="unfinished"/> gives a
     /// partition's messages read and not yet committable; <paramref name="total"/> the sum over all.
     /// </summary>
@@ -75,6 +106,7 @@ internal sealed class FlowController(int totalLimit, int partitionLimit, Func<To
     public (int Paused, int Resumed) Apply(IPartitionPauser consumer, int total, Func<TopicPartition, int> unfinished)
     {
         _overTotal = _overTotal ? total > totalLimit / 2 : total >= totalLimit;
+        _dirty = false;
         foreach (var (partition, state) in _partitions)
         {
             var wanted = Wanted(partition, state, unfinished);

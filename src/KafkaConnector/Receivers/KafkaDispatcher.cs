@@ -60,6 +60,7 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
     private Func<TopicPartition, int>? _unfinished;
     private KeyedWorkScheduler<WorkItem>? _scheduler;
     private ConsumerPauser? _pauser;
+    private PartitionTracker? _lastRead;
     private Thread? _pollThread;
     private IConsumer<byte[], byte[]>? _consumer;
     private List<string> _subscription = [];
@@ -96,8 +97,8 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
         _topics = identity.Topics;
         if (_topics is { } topics)
         {
-            // A slow key may fill a quarter of the budget with its partition; the node's own topics never pause.
-            _flow = new FlowController(_options.Dispatch.MaxInFlight, Math.Max(1, _options.Dispatch.MaxInFlight / 4), p => p.Topic == topics.Broadcast || p.Topic == topics.Node);
+            // A slow key may fill half the budget with its partition (a smaller share throttles healthy partitions: measured in docs/performance.md); the node's own topics never pause.
+            _flow = new FlowController(_options.Dispatch.MaxInFlight, Math.Max(1, _options.Dispatch.MaxInFlight / 2), p => p.Topic == topics.Broadcast || p.Topic == topics.Node);
         }
     }
 
@@ -317,6 +318,8 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
             tracker = _partitions[result.TopicPartition] = new PartitionTracker(result.TopicPartition, _hardStop.Token);
         }
 
+        _lastRead = tracker;
+
         var message = KafkaMessage.FromConsumeResult(result);
         ReceiverRegistration[] targets;
         try
@@ -530,8 +533,13 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
             Rewind(consumer, faulted);
         }
 
+        if (!_flow!.IsDue(InFlight, _lastRead?.Unfinished ?? 0))
+        {
+            return;
+        }
+
         _unfinished ??= p => _partitions.TryGetValue(p, out var tracker) ? tracker.Unfinished : 0;
-        if (_flow!.WouldPause(InFlight, _unfinished))
+        if (_flow.WouldPause(InFlight, _unfinished))
         {
             var waited = Stopwatch.StartNew();
             for (var left = PauseGrace; left > TimeSpan.Zero; left = PauseGrace - waited.Elapsed)
@@ -546,7 +554,7 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
             }
         }
 
-        var (paused, resumed) = _flow!.Apply(_pauser ??= new ConsumerPauser(consumer), InFlight, _unfinished);
+        var (paused, resumed) = _flow.Apply(_pauser ??= new ConsumerPauser(consumer), InFlight, _unfinished);
         if (paused > 0)
         {
             DispatchLog.Paused(_logger, paused, InFlight);

@@ -133,6 +133,21 @@ public sealed class FlowControllerTests
         Assert.False(flow.WouldPause(60, p => _load.GetValueOrDefault(p))); // already paused
     }
 
+    [Fact]
+    public void IsDue_AfterAnAssignment_AndAtALimit_ButNotOnTheQuietPath()
+    {
+        var flow = Create(total: 100, partition: 10);
+        Assert.False(flow.IsDue(0, 0));
+
+        flow.Assigned([Orders0]);
+        Assert.True(flow.IsDue(0, 0)); // the new partition's state must be established
+        Apply(flow);
+        Assert.False(flow.IsDue(5, 5));
+
+        Assert.True(flow.IsDue(5, 10)); // the partition just read is full
+        Assert.True(flow.IsDue(100, 0)); // the total is
+    }
+
     private static readonly Comparer<TopicPartition> Comparer = Comparer<TopicPartition>.Create((a, b) => a.Partition.Value.CompareTo(b.Partition.Value));
 
     /// <summary>Pauses like librdkafka: a pause holds until an explicit resume.</summary>

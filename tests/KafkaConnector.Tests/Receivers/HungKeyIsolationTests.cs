@@ -37,7 +37,7 @@ public sealed class HungKeyIsolationTests(KafkaFixture fixture)
         // Partition 0: the busy key hangs first, other keys of the partition come right behind it.
         await a.Api.ProduceAsync(Message(topic, 0, "stuck", "stuck-0"), Ct);
         await receiver.Hung.Task.WaitAsync(WaitLimit, Ct);
-        for (var i = 0; i < 3; i++) // fewer than the partition's share of the in-flight limit (5)
+        for (var i = 0; i < 3; i++) // fewer than the partition's share of the in-flight limit (10)
         {
             await a.Api.ProduceAsync(Message(topic, 0, $"other-{i}", $"p0-{i}"), Ct);
         }
