@@ -34,6 +34,32 @@ public sealed class KeyedWorkSchedulerTests
     }
 
     [Fact]
+    public async Task ReservedWork_RunsWhileHungKeysHoldEverySlot()
+    {
+        var release = new TaskCompletionSource();
+        var done = new ConcurrentQueue<string>();
+        using var scheduler = new KeyedWorkScheduler<string>(2, async item =>
+        {
+            if (item.StartsWith("hung", StringComparison.Ordinal))
+            {
+                await release.Task;
+            }
+
+            done.Enqueue(item);
+        });
+        scheduler.Schedule(new WorkKey("t", 0, 1), "hung-1");
+        scheduler.Schedule(new WorkKey("t", 0, 2), "hung-2");
+        scheduler.Schedule(new WorkKey("t", 0, 3), "waits-for-a-slot");
+
+        scheduler.Schedule(new WorkKey("node", 0, 4), "request", reserved: true);
+
+        await Eventually.UntilAsync(() => done.Contains("request"), WaitLimit, () => $"the reserved item to run past the hung keys; done [{string.Join(',', done)}]", TestContext.Current.CancellationToken);
+        Assert.DoesNotContain("waits-for-a-slot", done); // an ordinary key still needs one of the two slots
+        release.SetResult();
+        await Eventually.UntilAsync(() => done.Count == 4, WaitLimit, () => $"all four, got [{string.Join(',', done)}]", TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
     public async Task ABlockedKey_DoesNotBlockOtherKeys()
     {
         var release = new TaskCompletionSource();
