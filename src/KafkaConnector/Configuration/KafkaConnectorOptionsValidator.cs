@@ -104,15 +104,9 @@ internal sealed partial class KafkaConnectorOptionsValidator : IValidateOptions<
     }
 
     /// <summary>Whether the key of a known property holds a secret whose value must never be shown.</summary>
-    internal static bool IsSecret(string key)
-    {
-        var k = key.ToLowerInvariant();
-        return k.Contains("password", StringComparison.Ordinal) || k.Contains("secret", StringComparison.Ordinal)
-            || k.Contains("passphrase", StringComparison.Ordinal)
-            || k.Contains("token", StringComparison.Ordinal) || k.Contains("jaas", StringComparison.Ordinal)
-            || k.Contains("oauthbearer.config", StringComparison.Ordinal) || k.Contains("key.pem", StringComparison.Ordinal)
-            || k.EndsWith("key", StringComparison.Ordinal) || k.Contains("keystore", StringComparison.Ordinal);
-    }
+    /// <remarks>librdkafka's own list decides (<see cref="SensitiveProperties"/>); Confluent.Kafka's <c>dotnet.*</c> properties hold none.</remarks>
+    internal static bool IsSecret(string key) =>
+        !ConfluentConfigProperties.IsDotnet(KafkaClientFactory.NormalizeKey(key)) && SensitiveProperties.IsSecret(KafkaClientFactory.NormalizeKey(key));
 
     /// <summary>
     /// The value as a message may show it. A key no client knows may be a misspelt secret

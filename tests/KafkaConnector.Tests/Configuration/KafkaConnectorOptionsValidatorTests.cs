@@ -104,6 +104,20 @@ public sealed class KafkaConnectorOptionsValidatorTests
     public void LibrdkafkasSecretProperties_AreSecret(string key) => Assert.True(KafkaConnectorOptionsValidator.IsSecret(key), key);
 
     [Fact]
+    public void OAuthExtensions_AreNeverShown_InAStartUpError()
+    {
+        var options = Valid();
+        options.All["sasl.oauthbearer.extensions"] = "logicalCluster=lkc-hunter2";
+        options.All["sasl.oauthbearer.extensions.typo"] = "identityPoolId=pool-hunter2";
+        options.Producer["linger.ms"] = "not-a-number";
+
+        var message = Failure(options);
+
+        Assert.DoesNotContain("hunter2", message, StringComparison.Ordinal);
+        Assert.Contains("KafkaConnector:Producer:linger.ms = 'not-a-number'", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void LogLevel_IsCheckedUnderItsOwnUnderscoreName()
     {
         var valid = Valid();
