@@ -56,6 +56,12 @@ internal sealed partial class KafkaConnectorOptionsValidator : IValidateOptions<
             }
         }
 
+        if (failures.Count == 0)
+        {
+            CheckClient(failures, "Producer", options.All, options.Producer, KafkaClientFactory.ProducerDefaults, consumer: false);
+            CheckClient(failures, "Consumer", options.All, options.Consumer, KafkaClientFactory.ConsumerDefaults, consumer: true);
+        }
+
         CheckIdentity(failures, "Layer", options.Layer);
         CheckIdentity(failures, "NodeId", options.NodeId);
 
@@ -142,6 +148,30 @@ internal sealed partial class KafkaConnectorOptionsValidator : IValidateOptions<
             $"{Section}:{missing}:bootstrap.servers is required: {Section}:{set}:bootstrap.servers reaches {set.ToLowerInvariant()}s only. "
             + $"Set {Section}:All:bootstrap.servers or the {variable} environment variable (the {set} section still wins for {set.ToLowerInvariant()}s), "
             + $"or {Section}:{missing}:bootstrap.servers.");
+    }
+
+    /// <summary>Conflicts between properties that librdkafka finds only when it creates a client.</summary>
+    private static void CheckClient(
+        List<string> failures,
+        string section,
+        IDictionary<string, string> all,
+        IDictionary<string, string> own,
+        IReadOnlyDictionary<string, string> defaults,
+        bool consumer)
+    {
+        var config = KafkaClientFactory.Merge(defaults, all, own);
+        var reason = NativeConfigProbe.CheckClient(config, consumer);
+        if (reason is null)
+        {
+            return;
+        }
+
+        var userSetIdempotence = all.Concat(own).Any(p => KafkaClientFactory.NormalizeKey(p.Key) == "enable.idempotence");
+        var hint = reason.Contains("enable.idempotence", StringComparison.Ordinal) && !userSetIdempotence
+            ? $" The connector turns enable.idempotence on by default; set {Section}:{section}:enable.idempotence = false to use these settings."
+            : string.Empty;
+        failures.Add(SecretScrubber.For(config).Scrub(
+            $"{Section}:{section}: librdkafka refuses this {section.ToLowerInvariant()} configuration (defaults, All, then {section}): {reason}.{hint}"));
     }
 
     private static void CheckIdentity(List<string> failures, string key, string? value)

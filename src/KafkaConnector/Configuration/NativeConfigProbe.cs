@@ -84,6 +84,50 @@ internal static partial class NativeConfigProbe
     [System.Text.RegularExpressions.GeneratedRegex(@"\s(debug|log_cb|client\.software\.version) = ")]
     private static partial System.Text.RegularExpressions.Regex ProbeOwnLine();
 
+    /// <summary>
+    /// Whether librdkafka accepts <paramref name="config"/> as a whole for a client of the given
+    /// kind: the checks across properties it makes only when a client is created (<c>acks=0</c>
+    /// with idempotence, say). Returns null when it does, else its reason. The scratch client gets
+    /// no brokers, so it connects nowhere, and is destroyed at once.
+    /// </summary>
+    internal static unsafe string? CheckClient(IEnumerable<KeyValuePair<string, string>> config, bool consumer)
+    {
+        LibrdkafkaLibrary.EnsureLoaded();
+        var conf = ConfNew();
+        var error = new byte[512];
+        foreach (var (name, value) in config)
+        {
+            if (name is "bootstrap.servers" or "metadata.broker.list" || ConfluentConfigProperties.IsDotnet(name))
+            {
+                continue;
+            }
+
+            if (ConfSet(conf, name, value, error, (nuint)error.Length) != ConfOk)
+            {
+                ConfDestroy(conf);
+                return ReadError(error); // reported property by property already; nothing more to learn
+            }
+        }
+
+        ConfSetLogCallback(conf, &DiscardLog);
+        var client = KafkaNew(consumer ? 1 : 0, conf, error, (nuint)error.Length);
+        if (client == 0)
+        {
+            ConfDestroy(conf);
+            return ReadError(error);
+        }
+
+        KafkaDestroy(client);
+        return null;
+    }
+
+    [System.Runtime.InteropServices.UnmanagedCallersOnly(CallConvs = [typeof(System.Runtime.CompilerServices.CallConvCdecl)])]
+    private static unsafe void DiscardLog(nint client, int level, byte* facility, byte* message)
+    {
+    }
+
+    private static string ReadError(byte[] error) => Encoding.UTF8.GetString(error, 0, Math.Max(0, Array.IndexOf(error, (byte)0)));
+
     private static readonly Lock DumpGate = new();
     private static List<string> s_dump = [];
 
@@ -101,7 +145,7 @@ internal static partial class NativeConfigProbe
         {
             var error = new byte[512];
             var result = ConfSet(conf, name, value, error, (nuint)error.Length);
-            return (result, result == ConfOk ? null : Encoding.UTF8.GetString(error, 0, Math.Max(0, Array.IndexOf(error, (byte)0))));
+            return (result, result == ConfOk ? null : ReadError(error));
         }
         finally
         {

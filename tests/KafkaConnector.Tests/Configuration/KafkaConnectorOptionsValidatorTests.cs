@@ -103,6 +103,44 @@ public sealed class KafkaConnectorOptionsValidatorTests
     [InlineData("ssl_key")]
     public void LibrdkafkasSecretProperties_AreSecret(string key) => Assert.True(KafkaConnectorOptionsValidator.IsSecret(key), key);
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("1")]
+    public void AcksBelowAll_WithTheDefaultIdempotence_FailsAtStart_SayingHowToFixIt(string acks)
+    {
+        var options = Valid();
+        options.Producer["acks"] = acks;
+
+        var message = Failure(options);
+
+        Assert.Contains("KafkaConnector:Producer: librdkafka refuses this producer configuration", message, StringComparison.Ordinal);
+        Assert.Contains("acks", message, StringComparison.Ordinal);
+        Assert.Contains("set KafkaConnector:Producer:enable.idempotence = false", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AcksZero_WithIdempotenceOff_Passes()
+    {
+        var options = Valid();
+        options.Producer["acks"] = "0";
+        options.Producer["enable.idempotence"] = "false";
+
+        Assert.True(new KafkaConnectorOptionsValidator().Validate(null, options).Succeeded);
+    }
+
+    [Fact]
+    public void AConsumerOnlyConflict_IsReportedForTheConsumer()
+    {
+        var options = Valid();
+        options.Consumer["fetch.max.bytes"] = "100000";
+        options.Consumer["receive.message.max.bytes"] = "50000";
+
+        var message = Failure(options);
+
+        Assert.Contains("KafkaConnector:Consumer: librdkafka refuses this consumer configuration", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("KafkaConnector:Producer:", message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void OAuthExtensions_AreNeverShown_InAStartUpError()
     {
