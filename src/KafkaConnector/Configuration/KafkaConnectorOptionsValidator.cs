@@ -64,6 +64,11 @@ internal sealed partial class KafkaConnectorOptionsValidator : IValidateOptions<
 
         CheckIdentity(failures, "Layer", options.Layer);
         CheckIdentity(failures, "NodeId", options.NodeId);
+        if (string.IsNullOrEmpty(options.Layer) != string.IsNullOrEmpty(options.NodeId))
+        {
+            var (set, missing) = string.IsNullOrEmpty(options.NodeId) ? ("Layer", "NodeId") : ("NodeId", "Layer");
+            failures.Add($"{Section}:{set} is set but {Section}:{missing} is not: a cluster node needs both (or neither, for a service without cluster features).");
+        }
 
         Positive(failures, "System:MaxConsumerThreads", options.System.MaxConsumerThreads);
         Positive(failures, "System:PollInterval", options.System.PollInterval);
