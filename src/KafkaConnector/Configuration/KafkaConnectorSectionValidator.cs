@@ -63,7 +63,7 @@ internal sealed class KafkaConnectorSectionValidator(
 
             if (property.PropertyType == typeof(TimeSpan) && child.Value is { } text && long.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var number))
             {
-                failures.Add($"{childPath} = '{text}' is a bare number, which .NET reads as {number} day(s): write a duration such as '00:00:{Math.Clamp(number, 0, 59):00}' ({number} s) or '00:00:00.{Math.Clamp(number, 0, 999):000}' ({number} ms).");
+                failures.Add($"{childPath} = '{text}' is a bare number, which .NET reads as {number} day(s): write a duration, e.g. '{Duration(number * 1000)}' for {number} s or '{Duration(number)}' for {number} ms.");
             }
             else if (!property.PropertyType.IsPrimitive && property.PropertyType != typeof(string) && property.PropertyType != typeof(TimeSpan))
             {
@@ -71,6 +71,10 @@ internal sealed class KafkaConnectorSectionValidator(
             }
         }
     }
+
+    private static string Duration(long milliseconds) =>
+        TimeSpan.FromMilliseconds(Math.Clamp(milliseconds, 0, (long)TimeSpan.FromDays(1).TotalMilliseconds - 1))
+            .ToString(milliseconds % 1000 == 0 ? @"hh\:mm\:ss" : @"hh\:mm\:ss\.fff", CultureInfo.InvariantCulture);
 
     /// <summary>The section is empty: is the connector's configuration under another name?</summary>
     private void FindMisnamedSection(List<string> failures)

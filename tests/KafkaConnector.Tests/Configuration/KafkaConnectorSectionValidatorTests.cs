@@ -66,6 +66,14 @@ public sealed class KafkaConnectorSectionValidatorTests
     }
 
     [Fact]
+    public void BareNumberDuration_SuggestsBothReadings()
+    {
+        var message = StartFailure(Config(("KafkaConnector:All:bootstrap.servers", "b:9092"), ("KafkaConnector:Dispatch:RetryBackoff", "200")));
+
+        Assert.Contains("e.g. '00:03:20' for 200 s or '00:00:00.200' for 200 ms.", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void LowerCaseSectionName_Binds() =>
         Assert.Equal("shop", Start(Config(("kafkaconnector:All:bootstrap.servers", "b:9092"), ("kafkaconnector:Layer", "shop"), ("kafkaconnector:NodeId", "n1"))).Layer);
 
