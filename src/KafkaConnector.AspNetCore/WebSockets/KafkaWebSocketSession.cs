@@ -103,5 +103,7 @@ public abstract class KafkaWebSocketSession
         _queue = queue;
     }
 
+    internal SendQueue? Queue => _queue;
+
     internal void Closing(CancellationToken closing) => _closing = closing;
 }
