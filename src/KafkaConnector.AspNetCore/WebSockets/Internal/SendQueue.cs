@@ -62,6 +62,18 @@ internal sealed class SendQueue
         }
     }
 
+    /// <summary>Queues a frame without waiting; false when the queue is full or closed.</summary>
+    public bool TryEnqueue(KafkaWebSocketFrame frame)
+    {
+        if (!_channel.Writer.TryWrite(frame))
+        {
+            return false;
+        }
+
+        Noted();
+        return true;
+    }
+
     /// <summary>No more frames: the writer loop ends after what is queued, or at once when it stops taking.</summary>
     public void Complete() => _channel.Writer.TryComplete();
 
