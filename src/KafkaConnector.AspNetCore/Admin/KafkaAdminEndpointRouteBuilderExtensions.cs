@@ -1,4 +1,5 @@
 using KafkaConnector.AspNetCore.Admin.Internal;
+using KafkaConnector.AspNetCore.Internal;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
@@ -18,7 +19,8 @@ public static class KafkaAdminEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var group = endpoints.MapGroup(prefix);
-        group.AddEndpointFilter<AdminProblems>()
+        group.AddEndpointFilter<AuthenticatedUser>()
+            .AddEndpointFilter<AdminProblems>()
             .WithTags("Kafka")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)

@@ -1,4 +1,5 @@
 using KafkaConnector.AspNetCore.Dashboard.Internal;
+using KafkaConnector.AspNetCore.Internal;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
@@ -17,9 +18,7 @@ public static class KafkaDashboardEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var group = endpoints.MapGroup(prefix.TrimEnd('/') + "/dashboard");
-        group.AddEndpointFilter(async (context, next) => context.HttpContext.User.Identity?.IsAuthenticated == true
-            ? await next(context).ConfigureAwait(false)
-            : Results.Problem(statusCode: StatusCodes.Status401Unauthorized, detail: "An authenticated user is required."));
+        group.AddEndpointFilter<AuthenticatedUser>();
         DashboardEndpoints.Map(group);
         return group;
     }

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace KafkaConnector.AspNetCore.Admin.Internal;
 
 /// <summary>
-/// Wraps every admin endpoint: an anonymous caller gets 401; exceptions become ProblemDetails
+/// Wraps every admin endpoint: exceptions become ProblemDetails
 /// (denied 403, bad input 400, missing topic 404, existing topic 409, unsupported 501, Kafka 502).
 /// </summary>
 internal sealed class AdminProblems : IEndpointFilter
@@ -17,11 +17,6 @@ internal sealed class AdminProblems : IEndpointFilter
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        if (http.User.Identity?.IsAuthenticated != true)
-        {
-            return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, detail: "An authenticated user is required.");
-        }
-
         try
         {
             return await next(context).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using KafkaConnector.AspNetCore.Internal;
 using KafkaConnector.Security;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,10 +18,10 @@ internal static class UpgradeCheck
             return false;
         }
 
-        if (context.User.Identity?.IsAuthenticated != true)
+        if (AuthenticatedUser.Refusal(context) is { } refusal)
         {
             WebSocketLog.Refused(logger, name, "unauthenticated");
-            await Results.Problem(statusCode: StatusCodes.Status401Unauthorized, detail: "An authenticated user is required.").ExecuteAsync(context).ConfigureAwait(false);
+            await refusal.ExecuteAsync(context).ConfigureAwait(false);
             return false;
         }
 
