@@ -80,12 +80,21 @@ restore() {
   official="$packages/librdkafka.redist/$librdkafka_version/runtimes/$rid/native/librdkafka.so"
   [[ -f "$official" ]] || { say "restore did not bring $official"; exit 1; }
   missing="$(missing_deps "$official")"
+  case "${KAFKACONNECTOR_LIBRDKAFKA:-auto}" in
+    auto) ;;
+    official)
+      write_native_props official
+      say "librdkafka $librdkafka_version: official librdkafka.redist (KAFKACONNECTOR_LIBRDKAFKA=official${missing:+; its plain $rid binary needs $missing, so Confluent.Kafka loads another of its builds})"
+      return ;;
+    local) missing="${missing:-nothing (KAFKACONNECTOR_LIBRDKAFKA=local)}" ;;
+    *) say "KAFKACONNECTOR_LIBRDKAFKA must be auto, official or local, not '${KAFKACONNECTOR_LIBRDKAFKA}'"; exit 2 ;;
+  esac
   if [[ -z "$missing" ]]; then
     write_native_props official
     say "librdkafka $librdkafka_version: official librdkafka.redist (its $rid binary resolves every dependency here)"
     return
   fi
-  say "librdkafka $librdkafka_version: local build KafkaConnector.Native.Librdkafka, because the official librdkafka.redist binary needs $missing, not found on this machine"
+  say "librdkafka $librdkafka_version: local build KafkaConnector.Native.Librdkafka, because the official librdkafka.redist $rid binary needs $missing, not found on this machine"
   eng/native/librdkafka-fallback.sh >/dev/null
   write_native_props local
   dotnet_restore
@@ -94,21 +103,29 @@ restore() {
   [[ -z "$missing" ]] || { say "the local build $chosen still needs $missing: cannot go on"; exit 1; }
 }
 
-# After a build, every librdkafka.so a runnable output holds must load here; a cache can lie.
+# After a build, each runnable output must hold a librdkafka that loads here, checked in the order
+# Confluent.Kafka tries them (librdkafka.so, then librdkafka.redist's centos8 build): a cache can lie.
 verify_native_outputs() {
-  local rid so missing bad=0 count=0
+  local rid dir so missing loaded bad=0 count=0
   rid="$(native_rid)"
   [[ -n "$rid" ]] || return 0
-  while IFS= read -r so; do
+  while IFS= read -r dir; do
     count=$((count + 1))
-    missing="$(missing_deps "$so")"
-    if [[ -n "$missing" ]]; then
-      say "error: $so cannot load on this machine: it needs $missing (docs/native-library.md)"
+    loaded="" missing=""
+    for so in "$dir/librdkafka.so" "$dir/centos8-librdkafka.so"; do
+      [[ -f "$so" ]] || continue
+      if [[ -z "$(missing_deps "$so")" ]]; then loaded="$so"; break; fi
+      missing="${missing:+$missing; }$(basename "$so") needs $(missing_deps "$so")"
+    done
+    if [[ -z "$loaded" ]]; then
+      say "error: no librdkafka in $dir can load on this machine (${missing:-none there}); docs/native-library.md"
       bad=1
+    elif [[ "$loaded" != "$dir/librdkafka.so" ]]; then
+      say "note: $dir: Confluent.Kafka loads $(basename "$loaded") ($missing)"
     fi
-  done < <(find src tests samples tools benchmarks -path "*/bin/$configuration/*/runtimes/$rid/native/librdkafka.so" 2>/dev/null)
+  done < <(find src tests samples tools benchmarks -path "*/bin/$configuration/*/runtimes/$rid/native" -type d 2>/dev/null | sort)
   ((bad == 0)) || exit 1
-  say "checked $count librdkafka.so file(s) in the build output: every dependency resolves"
+  say "checked the librdkafka of $count build output(s): each loads on this machine"
 }
 
 build() {
@@ -186,6 +203,7 @@ case "$command" in
     restore
     say "building benchmarks/KafkaConnector.Benchmarks (Release)"
     dotnet build benchmarks/KafkaConnector.Benchmarks -c Release --no-restore --nologo -v q -clp:NoSummary >&2
+    verify_native_outputs
     exec dotnet "$root/benchmarks/KafkaConnector.Benchmarks/bin/Release/net10.0/kafkaconnector-bench.dll" --out "$root/artifacts/bench" "$@"
     ;;
   *)
