@@ -113,7 +113,6 @@ public sealed class StandardModeTests(KafkaFixture fixture)
         await using var node = await StartAsync(probe, o =>
         {
             o.SendQueueCapacity = 4;
-            o.ConsumerBufferSize = 8;
             o.SlowClientTimeout = TimeSpan.FromSeconds(1);
         });
         using var lazy = await Sockets.ConnectAsync(node.WebSocketUri($"/ws/topic?topic={topic}", "erin", "reader"), ct, receiveBuffer: 2048);
@@ -147,6 +146,33 @@ public sealed class StandardModeTests(KafkaFixture fixture)
         var status = await Record.ExceptionAsync(async () => Assert.Equal(WebSocketCloseStatus.PolicyViolation, await lazy.ReceiveCloseAsync(Wait, ct)));
         Assert.True(status is null or WebSocketException, $"the socket did not end as expected: {status}");
         Assert.NotEqual(WebSocketState.Open, lazy.State);
+    }
+
+    [Fact]
+    public async Task An_exception_in_the_sessions_code_reaches_OnErrorAsync_and_closes_with_1011()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var topic = await _cluster.CreateNewTopicAsync("ws-crash", cancellationToken: ct);
+        var probe = new SessionProbe();
+        await using var node = await StartAsync(probe);
+        using var socket = await Sockets.ConnectAsync(node.WebSocketUri($"/ws/topic?topic={topic}", "frank", "reader"), ct);
+        await socket.ReceiveJsonUntilAsync(m => m.TryGetProperty("ready", out _), Wait, ct);
+
+        // The session's Format throws on "crash" (written until one arrives: the session starts at the end).
+        using var producer = new ProducerBuilder<Null, string>(_cluster.CreateProducerConfig()).Build();
+        await Eventually.UntilAsync(() =>
+        {
+            producer.Produce(topic, new Message<Null, string> { Value = "crash" });
+            return !probe.Errors.IsEmpty;
+        }, Wait, () => "the session never failed", ct);
+
+        Assert.IsType<InvalidOperationException>(Assert.Single(probe.Errors));
+        Assert.Equal(WebSocketCloseStatus.InternalServerError, await socket.ReceiveCloseAsync(Wait, ct));
+        Assert.Equal("internal error", socket.CloseStatusDescription);
+
+        // The server goes on: a new session works.
+        using var next = await Sockets.ConnectAsync(node.WebSocketUri($"/ws/topic?topic={topic}", "frank", "reader"), ct);
+        await next.ReceiveJsonUntilAsync(m => m.TryGetProperty("ready", out _), Wait, ct);
     }
 
     private static async Task<KafkaConnector.AspNetCore.WebSockets.Internal.SendQueue> WaitForQueueAsync(SessionProbe probe, CancellationToken ct)

@@ -20,7 +20,8 @@ internal sealed class SessionProbe
 
 /// <summary>
 /// Reads the topic named by the <c>topic</c> query value, says <c>{"ready":true}</c> once its
-/// partitions are assigned, and produces every client text message to the <c>out</c> topic.
+/// partitions are assigned, produces every client text message to the <c>out</c> topic, and throws
+/// on a record whose value is <c>crash</c>.
 /// </summary>
 internal sealed class TopicSession(SessionProbe probe) : KafkaWebSocketSession
 {
@@ -40,7 +41,7 @@ internal sealed class TopicSession(SessionProbe probe) : KafkaWebSocketSession
     protected internal override KafkaWebSocketFrame? Format(KafkaMessage message)
     {
         Interlocked.Increment(ref probe.Formatted);
-        return base.Format(message);
+        return message.ValueAsString() == "crash" ? throw new InvalidOperationException("the session cannot format this record") : base.Format(message);
     }
 
     protected internal override async Task OnMessageAsync(KafkaWebSocketFrame frame, CancellationToken cancellationToken)
