@@ -110,9 +110,14 @@ internal sealed class WebNode : IAsyncDisposable
         return new WebNode(app, address);
     }
 
+    private Task? _stopping;
+
+    /// <summary>Stops the host once (a second host stop would reach the disposed connector).</summary>
+    public Task StopAsync() => _stopping ??= App.StopAsync(CancellationToken.None);
+
     public async ValueTask DisposeAsync()
     {
-        await App.StopAsync(CancellationToken.None);
+        await StopAsync();
         await App.DisposeAsync();
     }
 }

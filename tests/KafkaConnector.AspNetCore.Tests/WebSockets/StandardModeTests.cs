@@ -175,6 +175,20 @@ public sealed class StandardModeTests(KafkaFixture fixture)
         await next.ReceiveJsonUntilAsync(m => m.TryGetProperty("ready", out _), Wait, ct);
     }
 
+    [Fact]
+    public async Task Stopping_the_host_closes_open_sessions_with_1001()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var topic = await _cluster.CreateNewTopicAsync("ws-stop", cancellationToken: ct);
+        await using var node = await StartAsync(new SessionProbe());
+        using var socket = await Sockets.ConnectAsync(node.WebSocketUri($"/ws/topic?topic={topic}", "gina", "reader"), ct);
+        await socket.ReceiveJsonUntilAsync(m => m.TryGetProperty("ready", out _), Wait, ct);
+
+        var stopping = node.StopAsync();
+        Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, await socket.ReceiveCloseAsync(Wait, ct));
+        await stopping.WaitAsync(Wait, ct);
+    }
+
     private static async Task<KafkaConnector.AspNetCore.WebSockets.Internal.SendQueue> WaitForQueueAsync(SessionProbe probe, CancellationToken ct)
     {
         await Eventually.UntilAsync(() => !probe.Queues.IsEmpty, Wait, () => "no session started", ct);

@@ -3,6 +3,7 @@ using KafkaConnector.AspNetCore.WebSockets;
 using KafkaConnector.AspNetCore.WebSockets.Internal;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using static KafkaConnector.AspNetCore.Channels.KafkaChannelCommands;
 
@@ -39,7 +40,7 @@ internal static class ChannelEndpoint
         var id = broker.Connections.Add(user, connection);
         try
         {
-            await connection.RunAsync((frame, ct) => OnFrameAsync(broker, connection, user, id, frame, logger, ct), _ => Task.CompletedTask).ConfigureAwait(false);
+            await connection.RunAsync((frame, ct) => OnFrameAsync(broker, connection, user, id, frame, logger, ct), _ => Task.CompletedTask, UpgradeCheck.Stopping(context)).ConfigureAwait(false);
         }
         finally
         {

@@ -38,7 +38,7 @@ internal sealed class DashboardFeed : IHostedService, IDisposable
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _metrics.DeadLettered += ReadDeadLetters;
+        _metrics.DeadLettered += OnDeadLettered;
         if (Identified)
         {
             _members = Cluster.MemberEvents.Subscribe(e => Add(_events, new DashboardMemberEvent(e.Kind.ToString(), e.Member.NodeId, DateTimeOffset.UtcNow)));
@@ -50,7 +50,7 @@ internal sealed class DashboardFeed : IHostedService, IDisposable
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _stopped = true;
-        _metrics.DeadLettered -= ReadDeadLetters;
+        _metrics.DeadLettered -= OnDeadLettered;
         _members?.Dispose();
         await Task.Run(() => Parallel.ForEach(_readers.Values, r => r.Dispose()), CancellationToken.None).ConfigureAwait(false);
         _readers.Clear();
@@ -75,6 +75,9 @@ internal sealed class DashboardFeed : IHostedService, IDisposable
         {
         }
     }
+
+    // Called on a receiver's lane: start the reader elsewhere.
+    private void OnDeadLettered(string originalTopic) => _ = Task.Run(() => ReadDeadLetters(originalTopic));
 
     private void ReadDeadLetters(string originalTopic)
     {

@@ -3,6 +3,7 @@ using KafkaConnector.Messages;
 using KafkaConnector.Security;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace KafkaConnector.AspNetCore.WebSockets.Internal;
@@ -37,7 +38,7 @@ internal static class StandardEndpoint
         var subscription = stream.Subscribe(new SessionObserver(session, connection));
         try
         {
-            await connection.RunAsync(session.OnMessageAsync, e => session.OnErrorAsync(e, CancellationToken.None)).ConfigureAwait(false);
+            await connection.RunAsync(session.OnMessageAsync, e => session.OnErrorAsync(e, CancellationToken.None), UpgradeCheck.Stopping(context)).ConfigureAwait(false);
         }
         finally
         {

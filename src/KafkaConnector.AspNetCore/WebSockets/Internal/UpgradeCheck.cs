@@ -2,6 +2,7 @@ using KafkaConnector.AspNetCore.Internal;
 using KafkaConnector.Security;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace KafkaConnector.AspNetCore.WebSockets.Internal;
@@ -27,6 +28,10 @@ internal static class UpgradeCheck
 
         return true;
     }
+
+    /// <summary>Fires when the host starts stopping: open sockets then close with 1001.</summary>
+    public static CancellationToken Stopping(HttpContext context) =>
+        context.RequestServices.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
 
     public static IKafkaConnectorApi Api(HttpContext context) =>
         context.RequestServices.GetService<IKafkaConnectorApi>()

@@ -39,11 +39,15 @@ internal sealed class WebSocketConnection : IDisposable
     /// <summary>The status the server closed with, or null when the client closed first.</summary>
     public WebSocketCloseStatus? ServerCloseStatus { get; private set; }
 
-    /// <summary>Runs until the socket is closed by either side; never throws for socket or session errors.</summary>
-    public async Task RunAsync(Func<KafkaWebSocketFrame, CancellationToken, Task> onMessage, Func<Exception, Task> onError)
+    /// <summary>
+    /// Runs until the socket is closed by either side, or <paramref name="serverStopping"/> fires (then it
+    /// closes with 1001); never throws for socket or session errors.
+    /// </summary>
+    public async Task RunAsync(Func<KafkaWebSocketFrame, CancellationToken, Task> onMessage, Func<Exception, Task> onError, CancellationToken serverStopping)
     {
         _onError = onError;
-        var sending = Task.Run(SendLoopAsync);
+        using var stopping = serverStopping.Register(() => _ = CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "server shutting down"));
+        var sending = Task.Run(SendLoopAsync, CancellationToken.None);
         await ReceiveLoopAsync(onMessage).ConfigureAwait(false);
         await CloseAsync(WebSocketCloseStatus.NormalClosure, "bye").ConfigureAwait(false);
         await _closed.Task.ConfigureAwait(false);
@@ -85,10 +89,26 @@ internal sealed class WebSocketConnection : IDisposable
         finally
         {
             _closed.TrySetResult();
+            _ = AbortUnlessClosedAsync(); // a client that never answers the close must not hold the receive loop
         }
     }
 
     public void Dispose() => _closing.Dispose();
+
+    private async Task AbortUnlessClosedAsync()
+    {
+        await Task.Delay(_options.CloseTimeout).ConfigureAwait(false);
+        try
+        {
+            if (_socket.State != WebSocketState.Closed)
+            {
+                _socket.Abort();
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
 
     internal static (WebSocketCloseStatus Status, string Reason) CloseFor(Exception error) => error switch
     {
