@@ -43,12 +43,10 @@ catch (Exception e) when (e is OperationCanceledException or TimeoutException)
 if (serve)
 {
     Console.WriteLine($"== serving until Ctrl+C: chat {urlA}?user=alice and {urlB}?user=bob, dashboard {urlA}kafka/dashboard/?user=ops");
+    // Each node's host stops on Ctrl+C or SIGTERM (its console lifetime); wait for that.
     var stop = new TaskCompletionSource();
-    Console.CancelKeyPress += (_, e) =>
-    {
-        e.Cancel = true;
-        stop.TrySetResult();
-    };
+    using var stopA = a.Lifetime.ApplicationStopping.Register(() => stop.TrySetResult());
+    using var stopB = b.Lifetime.ApplicationStopping.Register(() => stop.TrySetResult());
     await stop.Task;
 }
 
