@@ -121,6 +121,54 @@ internal static partial class NativeConfigProbe
         return null;
     }
 
+    /// <summary>
+    /// Whether librdkafka can subscribe to the expression <paramref name="regex"/> (starting with
+    /// <c>^</c>): its subscribe call compiles every pattern before anything is sent. Asked on a
+    /// scratch consumer without brokers (a few milliseconds), remembered per expression.
+    /// </summary>
+    internal static bool IsSubscribable(string regex) => Subscribable.GetOrAdd(regex, CompilesForSubscribe);
+
+    private static unsafe bool CompilesForSubscribe(string pattern)
+    {
+        LibrdkafkaLibrary.EnsureLoaded();
+        var conf = ConfNew();
+        var error = new byte[512];
+        ConfSet(conf, "group.id", "kafkaconnector-pattern-check", error, (nuint)error.Length);
+        ConfSetLogCallback(conf, &DiscardLog);
+        var consumer = KafkaNew(1, conf, error, (nuint)error.Length);
+        if (consumer == 0)
+        {
+            ConfDestroy(conf);
+            throw new InvalidOperationException("librdkafka could not create the consumer that checks topic expressions: " + ReadError(error));
+        }
+
+        var list = PartitionListNew(1);
+        try
+        {
+            PartitionListAdd(list, pattern, -1);
+            return Subscribe(consumer, list) == 0;
+        }
+        finally
+        {
+            PartitionListDestroy(list);
+            KafkaDestroy(consumer);
+        }
+    }
+
+    private static readonly ConcurrentDictionary<string, bool> Subscribable = new(StringComparer.Ordinal);
+
+    [LibraryImport("librdkafka", EntryPoint = "rd_kafka_topic_partition_list_new")]
+    private static partial nint PartitionListNew(int size);
+
+    [LibraryImport("librdkafka", EntryPoint = "rd_kafka_topic_partition_list_add", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial nint PartitionListAdd(nint list, string topic, int partition);
+
+    [LibraryImport("librdkafka", EntryPoint = "rd_kafka_topic_partition_list_destroy")]
+    private static partial void PartitionListDestroy(nint list);
+
+    [LibraryImport("librdkafka", EntryPoint = "rd_kafka_subscribe")]
+    private static partial int Subscribe(nint consumer, nint topics);
+
     [System.Runtime.InteropServices.UnmanagedCallersOnly(CallConvs = [typeof(System.Runtime.CompilerServices.CallConvCdecl)])]
     private static unsafe void DiscardLog(nint client, int level, byte* facility, byte* message)
     {

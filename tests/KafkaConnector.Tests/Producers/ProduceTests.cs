@@ -143,6 +143,19 @@ public sealed class ProduceTests(KafkaFixture fixture)
         }
     }
 
+    [Theory]
+    [InlineData("__consumer_offsets")]
+    [InlineData("__transaction_state")]
+    public async Task Produce_ToAnInternalTopic_IsRefused(string topic)
+    {
+        await using var host = ConnectorHost.Create(_cluster);
+
+        var error = Assert.Throws<ArgumentException>(() => host.Api.Produce(new KafkaMessage(topic, null, [1])));
+
+        Assert.Equal("message.Topic", error.ParamName);
+        Assert.Contains($"'{topic}' is one of Kafka's internal topics", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Produce_NegativePartition_ThrowsNamingThePartition()
     {
