@@ -78,7 +78,7 @@ internal sealed class WebSocketConnection : IDisposable
                 {
                     await _socket.CloseOutputAsync(status, Truncate(reason), bound.Token).ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException)
+                catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException or InvalidOperationException)
                 {
                     _socket.Abort(); // the client does not read: the close frame cannot get through
                 }
