@@ -59,10 +59,16 @@ internal sealed class WebNode : IAsyncDisposable
         Action<IKafkaConnectorBuilder>? build = null,
         string? layer = null,
         string nodeId = "n1",
-        Action<KafkaPermissionOptions>? permissions = null)
+        Action<KafkaPermissionOptions>? permissions = null,
+        LogCapture? logs = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
+        }
+
         if (Environment.GetEnvironmentVariable("KAFKACONNECTOR_TEST_LOGS") == "1")
         {
             builder.Logging.AddSimpleConsole(o => o.TimestampFormat = $"HH:mm:ss.fff [{nodeId}] ").SetMinimumLevel(LogLevel.Debug);

@@ -14,12 +14,13 @@ public sealed class StandardModeTests(KafkaFixture fixture)
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
     private readonly KafkaTestCluster _cluster = fixture.Cluster;
 
-    private Task<WebNode> StartAsync(SessionProbe probe, Action<KafkaWebSocketOptions>? options = null) =>
+    private Task<WebNode> StartAsync(SessionProbe probe, Action<KafkaWebSocketOptions>? options = null, LogCapture? logs = null) =>
         WebNode.StartAsync(
             _cluster,
             app => app.MapKafkaWebSocket<TopicSession>("/ws/topic", options),
             build: b => b.Services.AddSingleton(probe),
-            permissions: o => o.Rules.Add(new KafkaPermissionRule { Roles = { "reader" }, Actions = { "Consume" }, Resources = { "*" } }));
+            permissions: o => o.Rules.Add(new KafkaPermissionRule { Roles = { "reader" }, Actions = { "Consume" }, Resources = { "*" } }),
+            logs: logs);
 
     [Fact]
     public async Task Records_produced_with_kcat_reach_every_session_as_they_arrive()
@@ -58,6 +59,23 @@ public sealed class StandardModeTests(KafkaFixture fixture)
             await writer.CancelAsync();
             await writing;
         }
+    }
+
+    [Fact]
+    public async Task Closing_the_socket_stops_the_sessions_consumer()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var topic = await _cluster.CreateNewTopicAsync("ws-close", cancellationToken: ct);
+        var logs = new LogCapture();
+        await using var node = await StartAsync(new SessionProbe(), logs: logs);
+        using var socket = await Sockets.ConnectAsync(node.WebSocketUri($"/ws/topic?topic={topic}", "hank", "reader"), ct);
+        await socket.ReceiveJsonUntilAsync(m => m.TryGetProperty("ready", out _), Wait, ct);
+        bool Stopped() => logs.Lines.Any(l => l.Category == "KafkaConnector.Consumer" && l.EventId == 1101 && l.Message.Contains(topic, StringComparison.Ordinal));
+        Assert.False(Stopped(), "the session's stream stopped while its socket was open");
+
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", ct);
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, socket.CloseStatus);
+        await Eventually.UntilAsync(Stopped, Wait, () => $"no 'Reactive stream on topics {topic} stopped' (event 1101) after the socket closed", ct);
     }
 
     [Fact]
