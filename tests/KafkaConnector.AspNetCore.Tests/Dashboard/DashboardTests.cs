@@ -44,8 +44,20 @@ public sealed class DashboardTests(KafkaFixture fixture)
         using var user = node.Client("alice");
         using var anonymous = node.Client(null);
 
-        Assert.Contains("app.js", await user.GetStringAsync("/kafka/dashboard/", ct), StringComparison.Ordinal);
+        using var page = await user.GetAsync("/kafka/dashboard/", ct);
+        var html = await page.Content.ReadAsStringAsync(ct);
+        Assert.Contains("app.js", html, StringComparison.Ordinal);
+        Assert.Equal("default-src 'self'", page.Headers.GetValues("Content-Security-Policy").Single());
+        foreach (var asset in new[] { "index.html", "app.js", "app.css" })
+        {
+            var text = await user.GetStringAsync($"/kafka/dashboard/{(asset == "index.html" ? "" : asset)}", ct);
+            Assert.DoesNotContain("http:", text, StringComparison.OrdinalIgnoreCase); // no CDN: every asset is served here
+            Assert.DoesNotContain("https:", text, StringComparison.OrdinalIgnoreCase);
+        }
+
         Assert.Contains("EventSource", await user.GetStringAsync("/kafka/dashboard/app.js", ct), StringComparison.Ordinal);
+        using var redirect = await user.GetAsync("/kafka/dashboard", ct);
+        Assert.Equal("/kafka/dashboard/", redirect.RequestMessage!.RequestUri!.AbsolutePath);
         using var missing = await user.GetAsync("/kafka/dashboard/nothing.js", ct);
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         using var refused = await anonymous.GetAsync("/kafka/dashboard/", ct);
