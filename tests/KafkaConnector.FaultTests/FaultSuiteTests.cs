@@ -28,11 +28,8 @@ public sealed class FaultSuiteTests
     [Fact]
     public async Task KillNineAndRestart_DuringAStream_NothingLost_KeysInOrder_FailuresDeadLettered()
     {
-        PythonOracle.EnsureAvailable();
-        await using var broker = StandaloneBroker.Start("input:4", "output:4");
-        var layer = NewLayer();
-        await using var a = new FaultNode(broker.BootstrapServers, layer, "a", "input", "output", FailEvery, hangKey: null).Start();
-        await using var b = new FaultNode(broker.BootstrapServers, layer, "b", "input", "output", FailEvery, hangKey: null).Start();
+        await using var run = TwoNodes.Start();
+        var (broker, a, b) = (run.Broker, run.A, run.B);
 
         var written = PythonOracle.Produce(broker.BootstrapServers, "input", Keys, first: 1, Batch);
         await b.KillAsync(); // mid-stream: b has taken some of the batch, not necessarily committed it
@@ -50,11 +47,8 @@ public sealed class FaultSuiteTests
     [Fact]
     public async Task AllBrokersDownAndUp_DuringAStream_NodesResume_NothingLost()
     {
-        PythonOracle.EnsureAvailable();
-        await using var broker = StandaloneBroker.Start("input:4", "output:4");
-        var layer = NewLayer();
-        await using var a = new FaultNode(broker.BootstrapServers, layer, "a", "input", "output", FailEvery, hangKey: null).Start();
-        await using var b = new FaultNode(broker.BootstrapServers, layer, "b", "input", "output", FailEvery, hangKey: null).Start();
+        await using var run = TwoNodes.Start();
+        var (broker, a, b) = (run.Broker, run.A, run.B);
 
         var written = PythonOracle.Produce(broker.BootstrapServers, "input", Keys, first: 1, Batch);
         await broker.DownAsync();
@@ -99,6 +93,26 @@ public sealed class FaultSuiteTests
         Assert.Empty(check.OutOfOrder);
         Assert.InRange(await node.StopAsync(ShutdownBound), TimeSpan.Zero, ShutdownBound);
         Assert.True(written > 1500);
+    }
+
+    /// <summary>The broker and two nodes of one layer, each failing every 100th value.</summary>
+    private sealed record TwoNodes(StandaloneBroker Broker, FaultNode A, FaultNode B) : IAsyncDisposable
+    {
+        public static TwoNodes Start()
+        {
+            PythonOracle.EnsureAvailable();
+            var broker = StandaloneBroker.Start("input:4", "output:4");
+            var layer = NewLayer();
+            FaultNode Node(string id) => new FaultNode(broker.BootstrapServers, layer, id, "input", "output", FailEvery, hangKey: null).Start();
+            return new TwoNodes(broker, Node("a"), Node("b"));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await A.DisposeAsync();
+            await B.DisposeAsync();
+            await Broker.DisposeAsync();
+        }
     }
 
     /// <summary>Reads the topics until every node accounts for every input value, or the time is up.</summary>
