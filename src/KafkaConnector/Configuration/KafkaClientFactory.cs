@@ -12,12 +12,20 @@ namespace KafkaConnector.Configuration;
 /// </summary>
 internal sealed class KafkaClientFactory(IOptions<KafkaConnectorOptions> options, ILoggerFactory loggerFactory, KafkaConnectorMetrics metrics)
 {
-    /// <summary>Producer defaults: no loss, no duplicates from retries, small batching delay.</summary>
+    /// <summary>
+    /// librdkafka waits up to 10 s between reconnection attempts: a node then needs 3 to 9 s to
+    /// resume after a short broker outage. 1 s brings that to about one second, at the cost of an
+    /// attempt a second per broker while it is down (docs/architecture.md, "Recovery").
+    /// </summary>
+    internal const string ReconnectBackoffMaxMs = "1000";
+
+    /// <summary>Producer defaults: no loss, no duplicates from retries, small batching delay, quick reconnection.</summary>
     internal static readonly IReadOnlyDictionary<string, string> ProducerDefaults = new Dictionary<string, string>
     {
         ["acks"] = "all",
         ["enable.idempotence"] = "true",
         ["linger.ms"] = "5",
+        ["reconnect.backoff.max.ms"] = ReconnectBackoffMaxMs,
     };
 
     /// <summary>
@@ -29,10 +37,14 @@ internal sealed class KafkaClientFactory(IOptions<KafkaConnectorOptions> options
         ["enable.auto.commit"] = "false",
         ["enable.auto.offset.store"] = "false",
         ["fetch.queue.backoff.ms"] = "10",
+        ["reconnect.backoff.max.ms"] = ReconnectBackoffMaxMs,
     };
 
     private readonly KafkaConnectorOptions _options = options.Value;
     private readonly ILogger _logger = loggerFactory.CreateLogger("KafkaConnector.Client");
+
+    /// <summary>A client that cannot reach its brokers repeats itself several times a second: once per 30 s is enough.</summary>
+    private readonly RepeatedMessageFilter _repeats = new(TimeProvider.System, TimeSpan.FromSeconds(30));
 
     internal KafkaConnectorOptions Options => _options;
 
@@ -41,11 +53,12 @@ internal sealed class KafkaClientFactory(IOptions<KafkaConnectorOptions> options
     internal IProducer<byte[], byte[]> CreateProducer(string? clientId = null, Action<ProducerBuilder<byte[], byte[]>>? configure = null)
     {
         var config = CreateProducerConfig(clientId);
-        return Build("producer", config.ClientId, () =>
+        var scrubber = SecretScrubber.For(config);
+        return Build("producer", config.ClientId, scrubber, () =>
         {
             var builder = new ProducerBuilder<byte[], byte[]>(config)
-                .SetLogHandler((_, m) => ClientLog.Native(_logger, m))
-                .SetErrorHandler((p, e) => ClientLog.Error(_logger, metrics, p.Name, e));
+                .SetLogHandler((_, m) => ClientLog.Native(_logger, m, scrubber, _repeats))
+                .SetErrorHandler((p, e) => ClientLog.Error(_logger, metrics, p.Name, e, scrubber, _repeats));
             configure?.Invoke(builder);
             return builder.Build();
         });
@@ -64,13 +77,14 @@ internal sealed class KafkaClientFactory(IOptions<KafkaConnectorOptions> options
         Action<IConsumer<byte[], byte[]>, Error>? onError = null)
     {
         var config = CreateConsumerConfig(groupId, overrides);
-        return Build("consumer", config.ClientId, () =>
+        var scrubber = SecretScrubber.For(config);
+        return Build("consumer", config.ClientId, scrubber, () =>
         {
             var builder = new ConsumerBuilder<byte[], byte[]>(config)
-                .SetLogHandler((_, m) => ClientLog.Native(_logger, m))
+                .SetLogHandler((_, m) => ClientLog.Native(_logger, m, scrubber, _repeats))
                 .SetErrorHandler((c, e) =>
                 {
-                    ClientLog.Error(_logger, metrics, c.Name, e);
+                    ClientLog.Error(_logger, metrics, c.Name, e, scrubber, _repeats);
                     onError?.Invoke(c, e);
                 });
             configure?.Invoke(builder);
@@ -80,7 +94,7 @@ internal sealed class KafkaClientFactory(IOptions<KafkaConnectorOptions> options
 
     /// <summary>An admin client with the configured properties.</summary>
     /// <param name="overrides">Native properties that win over configuration for this client.</param>
-    internal IAdminClient CreateAdminClient(IEnumerable<KeyValuePair<string, string>>? overrides = null) => Build("admin client", null, () =>
+    internal IAdminClient CreateAdminClient(IEnumerable<KeyValuePair<string, string>>? overrides = null)
     {
         var config = CreateAdminConfig();
         foreach (var (key, value) in overrides ?? [])
@@ -88,13 +102,14 @@ internal sealed class KafkaClientFactory(IOptions<KafkaConnectorOptions> options
             config.Set(key, value);
         }
 
-        return new AdminClientBuilder(config)
-            .SetLogHandler((_, m) => ClientLog.Native(_logger, m))
-            .SetErrorHandler((c, e) => ClientLog.Error(_logger, metrics, c.Name, e))
-            .Build();
-    });
+        var scrubber = SecretScrubber.For(config);
+        return Build("admin client", null, scrubber, () => new AdminClientBuilder(config)
+            .SetLogHandler((_, m) => ClientLog.Native(_logger, m, scrubber, _repeats))
+            .SetErrorHandler((c, e) => ClientLog.Error(_logger, metrics, c.Name, e, scrubber, _repeats))
+            .Build());
+    }
 
-    private static T Build<T>(string kind, string? clientId, Func<T> build)
+    private static T Build<T>(string kind, string? clientId, SecretScrubber scrubber, Func<T> build)
     {
         try
         {
@@ -102,7 +117,8 @@ internal sealed class KafkaClientFactory(IOptions<KafkaConnectorOptions> options
         }
         catch (Exception e) when (e is KafkaException or ArgumentException or InvalidOperationException)
         {
-            throw new InvalidOperationException($"Could not create a Kafka {kind}{(clientId is null ? "" : $" '{clientId}'")}: {e.Message}", e);
+            // The inner exception is librdkafka's text as it was: not kept, it may quote a secret.
+            throw new InvalidOperationException(scrubber.Scrub($"Could not create a Kafka {kind}{(clientId is null ? "" : $" '{clientId}'")}: {e.Message}"));
         }
     }
 
@@ -135,7 +151,7 @@ internal sealed class KafkaClientFactory(IOptions<KafkaConnectorOptions> options
     }
 
     internal AdminClientConfig CreateAdminConfig() =>
-        new(Merge(new Dictionary<string, string>(), _options.All, _options.Admin));
+        new(Merge(new Dictionary<string, string> { ["reconnect.backoff.max.ms"] = ReconnectBackoffMaxMs }, _options.All, _options.Admin));
 
     /// <summary>
     /// Environment variables cannot carry dots in every shell, so <c>linger_ms</c> means

@@ -25,6 +25,7 @@ public static class KafkaConnectBuilderExtensions
             return builder;
         }
 
+        services.AddSingleton(new Configuration.KafkaConnectorModuleSection(KafkaConnectOptions.SectionName));
         var options = services.AddOptions<KafkaConnectOptions>();
         if (builder.Configuration is { } configuration)
         {
