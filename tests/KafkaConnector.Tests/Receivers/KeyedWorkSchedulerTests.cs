@@ -38,10 +38,12 @@ public sealed class KeyedWorkSchedulerTests
     {
         var release = new TaskCompletionSource();
         var done = new ConcurrentQueue<string>();
+        var hung = 0;
         using var scheduler = new KeyedWorkScheduler<string>(2, async item =>
         {
             if (item.StartsWith("hung", StringComparison.Ordinal))
             {
+                Interlocked.Increment(ref hung);
                 await release.Task;
             }
 
@@ -49,6 +51,7 @@ public sealed class KeyedWorkSchedulerTests
         });
         scheduler.Schedule(new WorkKey("t", 0, 1), "hung-1");
         scheduler.Schedule(new WorkKey("t", 0, 2), "hung-2");
+        await Eventually.UntilAsync(() => Volatile.Read(ref hung) == 2, WaitLimit, () => $"both hung keys to hold a slot, {hung} do", TestContext.Current.CancellationToken);
         scheduler.Schedule(new WorkKey("t", 0, 3), "waits-for-a-slot");
 
         scheduler.Schedule(new WorkKey("node", 0, 4), "request", reserved: true);
