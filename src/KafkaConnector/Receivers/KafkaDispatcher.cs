@@ -61,6 +61,7 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
     private KeyedWorkScheduler<WorkItem>? _scheduler;
     private ConsumerPauser? _pauser;
     private PartitionTracker? _lastRead;
+    private WatermarkCommitter? _committer;
     private Thread? _pollThread;
     private IConsumer<byte[], byte[]>? _consumer;
     private List<string> _subscription = [];
@@ -678,32 +679,8 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
 
     private void Commit(IConsumer<byte[], byte[]> consumer, IEnumerable<PartitionTracker> trackers)
     {
-        var offsets = new List<(PartitionTracker Tracker, TopicPartitionOffset Offset)>();
-        foreach (var tracker in trackers)
-        {
-            if (tracker.TakeCommit() is { } offset)
-            {
-                offsets.Add((tracker, offset));
-            }
-        }
-
-        if (offsets.Count == 0)
-        {
-            return;
-        }
-
-        try
-        {
-            consumer.Commit(offsets.Select(o => o.Offset));
-            foreach (var (tracker, offset) in offsets)
-            {
-                tracker.Committed(offset.Offset.Value);
-            }
-        }
-        catch (KafkaException e)
-        {
-            DispatchLog.CommitFailed(_logger, e.Error.Reason);
-        }
+        _committer ??= new WatermarkCommitter(offsets => consumer.Commit(offsets), e => DispatchLog.CommitFailed(_logger, e.Error.Reason));
+        _committer.Commit(trackers);
     }
 
     private void Shutdown()

@@ -1,6 +1,6 @@
 using Confluent.Kafka;
 
-namespace KafkaConnector.Receivers;
+namespace KafkaConnector.Engine;
 
 /// <summary>
 /// The offsets of one assigned partition that are read but not finished. Work finishes out of

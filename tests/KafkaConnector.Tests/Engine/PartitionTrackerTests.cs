@@ -1,7 +1,7 @@
 using Confluent.Kafka;
-using KafkaConnector.Receivers;
+using KafkaConnector.Engine;
 
-namespace KafkaConnector.Tests.Receivers;
+namespace KafkaConnector.Tests.Engine;
 
 public sealed class PartitionTrackerTests
 {
