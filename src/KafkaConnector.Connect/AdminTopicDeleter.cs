@@ -1,7 +1,7 @@
-using KafkaConnector.Connect;
+using KafkaConnector.Admin;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace KafkaConnector.Admin;
+namespace KafkaConnector.Connect;
 
 /// <summary>Lets Kafka Connect delete a connector's topics through the admin API.</summary>
 /// <remarks>The admin API is resolved on use: building the Connect client must not build Kafka clients or validate their options.</remarks>

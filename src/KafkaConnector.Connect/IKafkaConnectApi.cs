@@ -1,11 +1,17 @@
 using System.Security.Claims;
-using KafkaConnector.Connect;
-using Microsoft.Extensions.DependencyInjection;
+using KafkaConnector.Security;
 
-namespace KafkaConnector.Security;
+namespace KafkaConnector.Connect;
 
-/// <summary>Kafka Connect connectors, checked like every other call (needs <c>AddKafkaConnect()</c>).</summary>
-public partial interface IKafkaConnectorApi
+/// <summary>
+/// Kafka Connect connectors for code acting on behalf of a caller, each call checked through
+/// <see cref="IKafkaPermissionGate"/> like every call of <see cref="IKafkaConnectorApi"/>: the call
+/// reaches Kafka Connect only when the caller may perform the method's
+/// <see cref="KafkaConnectorAction"/>. Registered by <c>AddKafkaConnect()</c>; resolving it needs
+/// <c>AddPermissions()</c> too. After a check passes, each method behaves as its counterpart on
+/// <see cref="IKafkaConnectClient"/> and throws what that throws.
+/// </summary>
+public interface IKafkaConnectApi
 {
     /// <summary>Checks <see cref="KafkaConnectorAction.ConnectorList"/> on <c>*</c>, then lists the connectors' names.</summary>
     /// <exception cref="KafkaPermissionDeniedException">The caller may not list connectors.</exception>
@@ -50,84 +56,4 @@ public partial interface IKafkaConnectorApi
     /// <exception cref="KafkaPermissionDeniedException">The caller may not update it.</exception>
     Task<KafkaConnectConnectorStatus?> RestartConnectorAsync(
         ClaimsPrincipal principal, string name, bool includeTasks = false, bool onlyFailed = false, CancellationToken cancellationToken = default);
-}
-
-/// <remarks>The Connect client is optional: resolved per call, so the API works without <c>AddKafkaConnect()</c>.</remarks>
-internal sealed partial class KafkaConnectorApi
-{
-    public async Task<IReadOnlyList<string>> ListConnectorsAsync(ClaimsPrincipal principal, CancellationToken cancellationToken = default)
-    {
-        await _gate.DemandAsync(principal, KafkaConnectorAction.ConnectorList, PermissionRule.Everything, cancellationToken).ConfigureAwait(false);
-        return await Connect().ListConnectorsAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    public async Task<KafkaConnectConnectorInfo> CreateConnectorAsync(ClaimsPrincipal principal, string name, IReadOnlyDictionary<string, string> config, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        await _gate.DemandAsync(principal, KafkaConnectorAction.ConnectorNew, name, cancellationToken).ConfigureAwait(false);
-        return await Connect().CreateConnectorAsync(name, config, cancellationToken).ConfigureAwait(false);
-    }
-
-    public async Task<KafkaConnectConnectorInfo> GetConnectorAsync(ClaimsPrincipal principal, string name, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        await _gate.DemandAsync(principal, KafkaConnectorAction.ConnectorView, name, cancellationToken).ConfigureAwait(false);
-        return await Connect().GetConnectorAsync(name, cancellationToken).ConfigureAwait(false);
-    }
-
-    public async Task<KafkaConnectConnectorStatus> GetConnectorStatusAsync(ClaimsPrincipal principal, string name, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        await _gate.DemandAsync(principal, KafkaConnectorAction.ConnectorView, name, cancellationToken).ConfigureAwait(false);
-        return await Connect().GetConnectorStatusAsync(name, cancellationToken).ConfigureAwait(false);
-    }
-
-    public async Task<KafkaConnectConnectorInfo> UpdateConnectorConfigAsync(ClaimsPrincipal principal, string name, IReadOnlyDictionary<string, string> config, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        await _gate.DemandAsync(principal, KafkaConnectorAction.ConnectorUpdate, name, cancellationToken).ConfigureAwait(false);
-        await _gate.DemandAsync(principal, KafkaConnectorAction.ConnectorNew, name, cancellationToken).ConfigureAwait(false);
-        return await Connect().UpdateConnectorConfigAsync(name, config, cancellationToken).ConfigureAwait(false);
-    }
-
-    public async Task DeleteConnectorAsync(ClaimsPrincipal principal, string name, bool deleteTopics = false, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        await _gate.DemandAsync(principal, KafkaConnectorAction.ConnectorDelete, name, cancellationToken).ConfigureAwait(false);
-        var connect = Connect();
-        if (deleteTopics)
-        {
-            // The topics come from the connector's configuration: read it to check them before anything is deleted.
-            var connector = await connect.GetConnectorAsync(name, cancellationToken).ConfigureAwait(false);
-            await _gate.DemandAsync(principal, KafkaConnectorAction.TopicDelete, KafkaConnectClient.TopicsOf(connector.Config), cancellationToken).ConfigureAwait(false);
-        }
-
-        await connect.DeleteConnectorAsync(name, deleteTopics, cancellationToken).ConfigureAwait(false);
-    }
-
-    public async Task PauseConnectorAsync(ClaimsPrincipal principal, string name, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        await _gate.DemandAsync(principal, KafkaConnectorAction.ConnectorUpdate, name, cancellationToken).ConfigureAwait(false);
-        await Connect().PauseConnectorAsync(name, cancellationToken).ConfigureAwait(false);
-    }
-
-    public async Task ResumeConnectorAsync(ClaimsPrincipal principal, string name, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        await _gate.DemandAsync(principal, KafkaConnectorAction.ConnectorUpdate, name, cancellationToken).ConfigureAwait(false);
-        await Connect().ResumeConnectorAsync(name, cancellationToken).ConfigureAwait(false);
-    }
-
-    public async Task<KafkaConnectConnectorStatus?> RestartConnectorAsync(
-        ClaimsPrincipal principal, string name, bool includeTasks = false, bool onlyFailed = false, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        await _gate.DemandAsync(principal, KafkaConnectorAction.ConnectorUpdate, name, cancellationToken).ConfigureAwait(false);
-        return await Connect().RestartConnectorAsync(name, includeTasks, onlyFailed, cancellationToken).ConfigureAwait(false);
-    }
-
-    private IKafkaConnectClient Connect() =>
-        _services.GetService<IKafkaConnectClient>()
-        ?? throw new InvalidOperationException("Kafka Connect is not registered: call AddKafkaConnect() on the connector builder.");
 }

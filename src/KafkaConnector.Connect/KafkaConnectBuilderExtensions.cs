@@ -1,18 +1,19 @@
 using KafkaConnector.Connect;
+using KafkaConnector.Security;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
-namespace KafkaConnector.DependencyInjection;
+namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers the Kafka Connect management client, <see cref="IKafkaConnectClient"/>.</summary>
+/// <summary>Registers the Kafka Connect management client, <see cref="IKafkaConnectClient"/>, and its permission-checked <see cref="IKafkaConnectApi"/>.</summary>
 public static class KafkaConnectBuilderExtensions
 {
     /// <summary>
     /// Registers <see cref="IKafkaConnectClient"/> with <see cref="KafkaConnectOptions"/> bound from the
     /// <c>Connect</c> sub-section of the connector's configuration (<c>KafkaConnector:Connect</c>) and validated at
-    /// start-up. A second call changes nothing.
+    /// start-up, and <see cref="IKafkaConnectApi"/>, which needs <c>AddPermissions()</c> as well. Deleting a
+    /// connector's topics goes through the connector's <see cref="KafkaConnector.Admin.IKafkaAdminApi"/>. A second call changes nothing.
     /// </summary>
     /// <param name="builder">The connector builder.</param>
     /// <returns>The same builder, for chaining.</returns>
@@ -36,6 +37,11 @@ public static class KafkaConnectBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KafkaConnectOptions>, KafkaConnectOptionsValidator>());
         services.AddHttpClient<IKafkaConnectClient, KafkaConnectClient>(static (provider, http) =>
             KafkaConnectClient.ConfigureHttpClient(http, provider.GetRequiredService<IOptions<KafkaConnectOptions>>()));
+        services.TryAddSingleton<IKafkaConnectTopicDeleter, AdminTopicDeleter>();
+        services.TryAddTransient<IKafkaConnectApi>(static provider => new KafkaConnectApi(
+            provider.GetService<IKafkaPermissionGate>()
+                ?? throw new InvalidOperationException("IKafkaConnectApi checks permissions: call AddPermissions() on the connector builder."),
+            provider.GetRequiredService<IKafkaConnectClient>()));
         return builder;
     }
 

@@ -1,9 +1,9 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using Confluent.Kafka;
-using KafkaConnector.Testing.Native;
+using KafkaConnector.EmbeddedKafka.Native;
 
-namespace KafkaConnector.Testing;
+namespace KafkaConnector.EmbeddedKafka;
 
 /// <summary>
 /// A Kafka-protocol broker cluster inside this process: librdkafka's mock cluster, listening on

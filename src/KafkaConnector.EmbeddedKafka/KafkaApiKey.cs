@@ -1,4 +1,4 @@
-namespace KafkaConnector.Testing;
+namespace KafkaConnector.EmbeddedKafka;
 
 /// <summary>Kafka protocol request types, for <see cref="EmbeddedKafkaCluster.PushRequestErrors"/>.</summary>
 public enum KafkaApiKey : short

@@ -1,86 +1,65 @@
-using Confluent.Kafka;
-using KafkaConnector.Configuration;
-using KafkaConnector.Receivers;
+using KafkaConnector.Diagnostics;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace KafkaConnector.Diagnostics;
+namespace KafkaConnector.HealthChecks;
 
-/// <summary>
-/// Can the node reach its brokers? Asks for cluster metadata (a request every broker serves;
-/// never ListConsumerGroups, which some brokers, like the embedded one, do not survive).
-/// </summary>
-internal sealed class KafkaBrokerHealthCheck(KafkaClientFactory clients) : IHealthCheck, IDisposable
+/// <summary>Can the node reach its brokers?</summary>
+internal sealed class KafkaBrokerHealthCheck(IKafkaConnectorStatus status) : IHealthCheck
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
-    // Asking for a topic's metadata must never create it, whatever the broker allows.
-    private readonly Lazy<IAdminClient> _admin = new(() => clients.CreateAdminClient([new("allow.auto.create.topics", "false")]));
-
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        try
+        var brokers = await status.GetBrokerStatusAsync(cancellationToken).ConfigureAwait(false);
+        if (brokers.Error is { } error)
         {
-            // Metadata for one topic name: the answer lists the brokers without listing every topic.
-            var metadata = await Task.Run(() => _admin.Value.GetMetadata("__kafkaconnector_health", Timeout), cancellationToken).ConfigureAwait(false);
-            var data = new Dictionary<string, object> { ["brokers"] = metadata.Brokers.Count, ["answered_by"] = metadata.OriginatingBrokerName };
-            return metadata.Brokers.Count > 0
-                ? HealthCheckResult.Healthy($"{metadata.Brokers.Count} broker(s) reachable", data)
-                : HealthCheckResult.Unhealthy("The cluster reported no brokers", data: data);
+            return HealthCheckResult.Unhealthy($"Kafka brokers unreachable: {error}");
         }
-        catch (KafkaException e)
-        {
-            return HealthCheckResult.Unhealthy($"Kafka brokers unreachable: {e.Error.Code} {e.Error.Reason}", e);
-        }
-    }
 
-    public void Dispose()
-    {
-        if (_admin.IsValueCreated)
-        {
-            _admin.Value.Dispose();
-        }
+        var data = new Dictionary<string, object> { ["brokers"] = brokers.BrokerCount, ["answered_by"] = brokers.AnsweredBy ?? "" };
+        return brokers.IsReachable
+            ? HealthCheckResult.Healthy($"{brokers.BrokerCount} broker(s) reachable", data)
+            : HealthCheckResult.Unhealthy("The cluster reported no brokers", data: data);
     }
 }
 
 /// <summary>Is the node's dispatcher polling? Unhealthy after a fatal consumer error or when the loop is stuck.</summary>
-internal sealed class KafkaDispatcherHealthCheck(KafkaDispatcher dispatcher, KafkaClientFactory clients) : IHealthCheck
+internal sealed class KafkaDispatcherHealthCheck(IKafkaConnectorStatus status) : IHealthCheck
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Check(status.GetDispatcherStatus()));
+
+    private static HealthCheckResult Check(KafkaDispatcherStatus dispatcher)
     {
         if (!dispatcher.IsRunning)
         {
-            return Task.FromResult(HealthCheckResult.Healthy("Not running: the node has no identity (KafkaConnector:Layer and NodeId) and no receivers"));
+            return HealthCheckResult.Healthy("Not running: the node has no identity (KafkaConnector:Layer and NodeId) and no receivers");
         }
 
         if (dispatcher.FatalError is { } fatal)
         {
-            return Task.FromResult(HealthCheckResult.Unhealthy($"The node's consumer failed fatally: {fatal.Code} {fatal.Reason}"));
+            return HealthCheckResult.Unhealthy($"The node's consumer failed fatally: {fatal}");
         }
 
         if (dispatcher.HasStopped)
         {
-            return Task.FromResult(HealthCheckResult.Unhealthy("The dispatcher has stopped"));
+            return HealthCheckResult.Unhealthy("The dispatcher has stopped");
         }
 
-        // A poll can legitimately wait in a rebalance callback for the revocation timeout.
-        var options = clients.Options;
-        var stalledAfter = options.Dispatch.RevocationTimeout + (options.System.PollInterval * 3) + TimeSpan.FromSeconds(10);
-        var since = dispatcher.SinceLastPoll;
-        var data = new Dictionary<string, object> { ["in_flight"] = dispatcher.InFlight, ["since_last_poll_ms"] = (long)since.TotalMilliseconds };
-        return Task.FromResult(since > stalledAfter
-            ? HealthCheckResult.Unhealthy($"The dispatcher has not polled for {since.TotalSeconds:0} s", data: data)
-            : HealthCheckResult.Healthy("Polling", data));
+        var data = new Dictionary<string, object> { ["in_flight"] = dispatcher.InFlight, ["since_last_poll_ms"] = (long)dispatcher.SinceLastPoll.TotalMilliseconds };
+        return dispatcher.IsStalled
+            ? HealthCheckResult.Unhealthy($"The dispatcher has not polled for {dispatcher.SinceLastPoll.TotalSeconds:0} s", data: data)
+            : HealthCheckResult.Healthy("Polling", data);
     }
 }
 
 /// <summary>Do receivers keep failing? Degraded when a receiver's last messages all went to the dead-letter topic.</summary>
-internal sealed class KafkaReceiversHealthCheck(KafkaDispatcher dispatcher) : IHealthCheck
+internal sealed class KafkaReceiversHealthCheck(IKafkaConnectorStatus status) : IHealthCheck
 {
     /// <summary>Dead letters in a row, with no success between, that make a receiver count as failing.</summary>
     internal const int FailingAfter = 3;
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var failing = dispatcher.ConsecutiveDeadLetters.Where(p => p.Value >= FailingAfter).ToDictionary(p => p.Key, p => (object)p.Value);
+        var failing = status.GetDispatcherStatus().ConsecutiveDeadLetters.Where(p => p.Value >= FailingAfter).ToDictionary(p => p.Key, p => (object)p.Value);
         return Task.FromResult(failing.Count == 0
             ? HealthCheckResult.Healthy("No receiver is failing persistently")
             : HealthCheckResult.Degraded($"Receivers failing persistently (dead letters in a row): {string.Join(", ", failing.Select(p => $"{p.Key} ({p.Value})"))}", data: failing));

@@ -1,6 +1,5 @@
 using System.Globalization;
 using KafkaConnector.Connect;
-using KafkaConnector.DependencyInjection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Confluent.Kafka;
 
-namespace KafkaConnector.Testing.Tests;
+namespace KafkaConnector.EmbeddedKafka.Tests;
 
 internal static class ClientHelpers
 {

@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using Confluent.Kafka;
-using static KafkaConnector.Testing.Tests.ClientHelpers;
+using KafkaConnector.Testing;
+using static KafkaConnector.EmbeddedKafka.Tests.ClientHelpers;
 
-namespace KafkaConnector.Testing.Tests;
+namespace KafkaConnector.EmbeddedKafka.Tests;
 
 /// <summary>Proves the embedded broker behaves as a Kafka cluster for Confluent.Kafka clients.</summary>
 public sealed class EmbeddedKafkaClusterTests(KafkaFixture fixture)

@@ -1,8 +1,9 @@
+using KafkaConnector.EmbeddedKafka;
 using KafkaConnector.Testing;
 
-[assembly: AssemblyFixture(typeof(KafkaConnector.Testing.Tests.KafkaFixture))]
+[assembly: AssemblyFixture(typeof(KafkaConnector.EmbeddedKafka.Tests.KafkaFixture))]
 
-namespace KafkaConnector.Testing.Tests;
+namespace KafkaConnector.EmbeddedKafka.Tests;
 
 /// <summary>One cluster for the whole test assembly; tests isolate themselves by topic and group.</summary>
 public sealed class KafkaFixture : IAsyncLifetime
@@ -13,8 +14,8 @@ public sealed class KafkaFixture : IAsyncLifetime
     {
         Cluster = KafkaTestCluster.Start();
         Console.WriteLine(Cluster.IsEmbedded
-            ? $"[tests] KafkaConnector.Testing.Tests: embedded broker at {Cluster.BootstrapServers}"
-            : $"[tests] KafkaConnector.Testing.Tests: external cluster {Cluster.BootstrapServers}");
+            ? $"[tests] KafkaConnector.EmbeddedKafka.Tests: embedded broker at {Cluster.BootstrapServers}"
+            : $"[tests] KafkaConnector.EmbeddedKafka.Tests: external cluster {Cluster.BootstrapServers}");
         return ValueTask.CompletedTask;
     }
 

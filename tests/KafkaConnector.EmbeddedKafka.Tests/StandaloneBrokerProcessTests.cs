@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Reflection;
 using Confluent.Kafka;
-using static KafkaConnector.Testing.Tests.ClientHelpers;
+using static KafkaConnector.EmbeddedKafka.Tests.ClientHelpers;
 
-namespace KafkaConnector.Testing.Tests;
+namespace KafkaConnector.EmbeddedKafka.Tests;
 
 /// <summary>The broker as its own process (what <c>./build.sh broker</c> runs) serves clients in other processes.</summary>
 public sealed class StandaloneBrokerProcessTests

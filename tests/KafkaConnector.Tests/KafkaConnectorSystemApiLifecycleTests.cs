@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Confluent.Kafka;
-using KafkaConnector.DependencyInjection;
 using KafkaConnector.Messages;
+using KafkaConnector.EmbeddedKafka;
 using KafkaConnector.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace KafkaConnector.Testing.Native;
+namespace KafkaConnector.EmbeddedKafka.Native;
 
 /// <summary>
 /// P/Invoke into the librdkafka that Confluent.Kafka loads ("librdkafka" resolves through the

@@ -125,7 +125,7 @@ internal sealed partial class KafkaConnectorOptionsValidator : IValidateOptions<
             return;
         }
 
-        var variable = DependencyInjection.KafkaConnectorServiceCollectionExtensions.BootstrapServersVariable;
+        var variable = Microsoft.Extensions.DependencyInjection.KafkaConnectorServiceCollectionExtensions.BootstrapServersVariable;
         if (!producer && !consumer)
         {
             failures.Add($"{Section}:All:bootstrap.servers is required (or the {variable} environment variable, or bootstrap.servers in both the Producer and Consumer sections).");

@@ -1,15 +1,16 @@
+using KafkaConnector;
 using KafkaConnector.Admin;
+using KafkaConnector.DependencyInjection;
 using KafkaConnector.Cluster;
 using KafkaConnector.Configuration;
 using KafkaConnector.Diagnostics;
 using KafkaConnector.Receivers;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace KafkaConnector.DependencyInjection;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers KafkaConnector in a service collection.</summary>
 public static class KafkaConnectorServiceCollectionExtensions
@@ -70,7 +71,6 @@ public static class KafkaConnectorServiceCollectionExtensions
         services.TryAddSingleton<IKafkaConnectorSystemApi>(sp => sp.GetRequiredService<KafkaConnectorSystemApi>());
         services.TryAddSingleton<KafkaAdminApi>();
         services.TryAddSingleton<IKafkaAdminApi>(sp => sp.GetRequiredService<KafkaAdminApi>());
-        services.TryAddSingleton<Connect.IKafkaConnectTopicDeleter, AdminTopicDeleter>();
         services.TryAddSingleton<NodeIdentity>();
         services.TryAddSingleton<ReceiverRegistry>();
         services.TryAddSingleton<IKafkaReceiverRegistry>(sp => sp.GetRequiredService<ReceiverRegistry>());
@@ -79,6 +79,7 @@ public static class KafkaConnectorServiceCollectionExtensions
         services.TryAddSingleton<IKafkaCluster>(sp => sp.GetRequiredService<KafkaCluster>());
         services.TryAddSingleton<IClusterTrafficHandler>(sp => sp.GetRequiredService<KafkaCluster>());
         services.TryAddSingleton<KafkaDispatcher>();
+        services.TryAddSingleton<IKafkaConnectorStatus, KafkaConnectorStatus>();
         services.TryAddSingleton<KafkaClusterHostedService>();
 
         // Started in this order and stopped in reverse: membership leaves first, then the

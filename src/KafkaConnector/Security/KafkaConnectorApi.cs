@@ -8,9 +8,8 @@ namespace KafkaConnector.Security;
 
 /// <inheritdoc cref="IKafkaConnectorApi"/>
 /// <remarks>Each method demands its action through the gate, then forwards to the system side unchanged.</remarks>
-internal sealed partial class KafkaConnectorApi(IKafkaConnectorSystemApi system, IKafkaAdminApi admin, PermissionGate gate, IServiceProvider services) : IKafkaConnectorApi
+internal sealed class KafkaConnectorApi(IKafkaConnectorSystemApi system, IKafkaAdminApi admin, PermissionGate gate) : IKafkaConnectorApi
 {
-    private readonly IServiceProvider _services = services;
     private readonly IKafkaConnectorSystemApi _system = system;
     private readonly IKafkaAdminApi _admin = admin;
     private readonly PermissionGate _gate = gate;

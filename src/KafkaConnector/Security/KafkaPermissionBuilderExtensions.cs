@@ -1,9 +1,8 @@
-using KafkaConnector.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection;
+using KafkaConnector.Security;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
-namespace KafkaConnector.Security;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the permission-checked <see cref="IKafkaConnectorApi"/>.</summary>
 public static class KafkaPermissionBuilderExtensions
@@ -39,6 +38,7 @@ public static class KafkaPermissionBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KafkaPermissionOptions>, KafkaPermissionOptionsValidator>());
         services.TryAddSingleton<IKafkaPermissionEvaluator, RulePermissionEvaluator>();
         services.TryAddSingleton<PermissionGate>();
+        services.TryAddSingleton<IKafkaPermissionGate>(sp => sp.GetRequiredService<PermissionGate>());
         services.TryAddSingleton<IKafkaConnectorApi, KafkaConnectorApi>();
         return builder;
     }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Confluent.Kafka;
 using KafkaConnector.Messages;
+using KafkaConnector.EmbeddedKafka;
 using KafkaConnector.Testing;
 
 namespace KafkaConnector.Tests.Producers;

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 using Confluent.Kafka;
-using KafkaConnector.DependencyInjection;
 using KafkaConnector.Messages;
 using KafkaConnector.Receivers;
 using KafkaConnector.Testing;
