@@ -9,8 +9,8 @@
 #                                    table on stdout, artifacts/bench/results.json and throughput.svg;
 #                                    --quick for a smoke run (< 90 s with the build), --only GROUPS, --reps N,
 #                                    --set KafkaConnector:KEY=VALUE; KAFKA_BOOTSTRAP_SERVERS for a real cluster
-# Restore falls back to a local build of librdkafka only when the NuGet sources lack it
-# (docs/native-library.md).
+# Restore uses the official librdkafka.redist when its binary loads on this machine, else a local
+# build from Confluent's source (docs/native-library.md); the build output says which and why.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -21,46 +21,116 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 say() { printf '[build] %s\n' "$*" >&2; }
 
-restore() {
-  mkdir -p eng/local-feed
+# Which librdkafka the runnable projects load is decided by whether the official binary loads on
+# this machine, not by whether restore found it (docs/native-library.md):
+#   1. restore with the official librdkafka.redist;
+#   2. ldd its runtimes/<rid>/native/librdkafka.so: every dependency resolved -> use it;
+#   3. otherwise take KafkaConnector.Native.Librdkafka (a distinct package id, so no feed race),
+#      built from Confluent's source by eng/native/librdkafka-fallback.sh, and restore again.
+# The choice goes to eng/native/librdkafka.props, which Directory.Build.targets imports.
+librdkafka_version="2.15.1"
+native_props="eng/native/librdkafka.props"
+
+native_rid() {
+  case "$(uname -s)-$(uname -m)" in
+    Linux-x86_64) echo linux-x64 ;;
+    Linux-aarch64) echo linux-arm64 ;;
+    *) echo "" ;;
+  esac
+}
+
+# Prints the unresolved dependencies of a shared library (empty when it can load).
+missing_deps() {
+  ldd "$1" 2>&1 | awk '/not found/ {print $1}' | paste -sd, - || true
+}
+
+global_packages() {
+  if [[ -n "${NUGET_PACKAGES:-}" ]]; then echo "$NUGET_PACKAGES"; return; fi
+  dotnet nuget locals global-packages --list | sed 's/^global-packages: *//'
+}
+
+write_native_props() { # official|local
+  printf '<Project>\n  <PropertyGroup>\n    <KafkaConnectorLibrdkafka>%s</KafkaConnectorLibrdkafka>\n  </PropertyGroup>\n</Project>\n' "$1" >"$native_props"
+}
+
+dotnet_restore() {
   local log
   log="$(mktemp)"
-  if dotnet restore "$solution" --nologo >"$log" 2>&1; then
-    rm -f "$log"
-  elif grep -q "librdkafka.redist" "$log"; then
-    say "restore could not get librdkafka.redist 2.15.1 from the configured NuGet sources:"
-    grep -m1 "librdkafka.redist" "$log" | sed 's/^ */    /' >&2
-    say "using the native fallback (local build of librdkafka, cached after the first run)"
-    rm -f "$log"
-    eng/native/librdkafka-fallback.sh >&2
-    dotnet restore "$solution" --nologo >&2
-  else
+  if ! dotnet restore "$solution" --nologo "$@" >"$log" 2>&1; then
     cat "$log" >&2
     rm -f "$log"
     exit 1
   fi
-  report_native
+  rm -f "$log"
 }
 
-# Says where the librdkafka that Confluent.Kafka loads came from.
-report_native() {
-  local packages="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
-  local meta="$packages/librdkafka.redist/2.15.1/.nupkg.metadata"
-  if [[ -f "$meta" ]]; then
-    local source
-    source="$(sed -n 's/.*"source": *"\([^"]*\)".*/\1/p' "$meta")"
-    if grep -q "Local build" "$packages/librdkafka.redist/2.15.1/librdkafka.redist.nuspec" 2>/dev/null; then
-      say "librdkafka.redist 2.15.1: local build from source (native fallback), restored from ${source:-?}"
-    else
-      say "librdkafka.redist 2.15.1: official package from ${source:-?}"
-    fi
+restore() {
+  mkdir -p eng/local-feed
+  dotnet_restore -p:KafkaConnectorLibrdkafka=official
+  local rid packages official missing
+  rid="$(native_rid)"
+  if [[ -z "$rid" ]]; then
+    write_native_props official
+    say "librdkafka $librdkafka_version: official librdkafka.redist (no load check on $(uname -s)-$(uname -m))"
+    return
   fi
+  packages="$(global_packages)"
+  official="$packages/librdkafka.redist/$librdkafka_version/runtimes/$rid/native/librdkafka.so"
+  [[ -f "$official" ]] || { say "restore did not bring $official"; exit 1; }
+  missing="$(missing_deps "$official")"
+  case "${KAFKACONNECTOR_LIBRDKAFKA:-auto}" in
+    auto) ;;
+    official)
+      write_native_props official
+      say "librdkafka $librdkafka_version: official librdkafka.redist (KAFKACONNECTOR_LIBRDKAFKA=official${missing:+; its plain $rid binary needs $missing, so Confluent.Kafka loads another of its builds})"
+      return ;;
+    local) missing="${missing:-nothing (KAFKACONNECTOR_LIBRDKAFKA=local)}" ;;
+    *) say "KAFKACONNECTOR_LIBRDKAFKA must be auto, official or local, not '${KAFKACONNECTOR_LIBRDKAFKA}'"; exit 2 ;;
+  esac
+  if [[ -z "$missing" ]]; then
+    write_native_props official
+    say "librdkafka $librdkafka_version: official librdkafka.redist (its $rid binary resolves every dependency here)"
+    return
+  fi
+  say "librdkafka $librdkafka_version: local build KafkaConnector.Native.Librdkafka, because the official librdkafka.redist $rid binary needs $missing, not found on this machine"
+  eng/native/librdkafka-fallback.sh >/dev/null
+  write_native_props local
+  dotnet_restore
+  local chosen="$packages/kafkaconnector.native.librdkafka/$librdkafka_version/runtimes/$rid/native/librdkafka.so"
+  missing="$(missing_deps "$chosen")"
+  [[ -z "$missing" ]] || { say "the local build $chosen still needs $missing: cannot go on"; exit 1; }
+}
+
+# After a build, each runnable output must hold a librdkafka that loads here, checked in the order
+# Confluent.Kafka tries them (librdkafka.so, then librdkafka.redist's centos8 build): a cache can lie.
+verify_native_outputs() {
+  local rid dir so missing loaded bad=0 count=0
+  rid="$(native_rid)"
+  [[ -n "$rid" ]] || return 0
+  while IFS= read -r dir; do
+    count=$((count + 1))
+    loaded="" missing=""
+    for so in "$dir/librdkafka.so" "$dir/centos8-librdkafka.so"; do
+      [[ -f "$so" ]] || continue
+      if [[ -z "$(missing_deps "$so")" ]]; then loaded="$so"; break; fi
+      missing="${missing:+$missing; }$(basename "$so") needs $(missing_deps "$so")"
+    done
+    if [[ -z "$loaded" ]]; then
+      say "error: no librdkafka in $dir can load on this machine (${missing:-none there}); docs/native-library.md"
+      bad=1
+    elif [[ "$loaded" != "$dir/librdkafka.so" ]]; then
+      say "note: $dir: Confluent.Kafka loads $(basename "$loaded") ($missing)"
+    fi
+  done < <(find src tests samples tools benchmarks -path "*/bin/$configuration/*/runtimes/$rid/native" -type d 2>/dev/null | sort)
+  ((bad == 0)) || exit 1
+  say "checked the librdkafka of $count build output(s): each loads on this machine"
 }
 
 build() {
   restore
   say "building $solution ($configuration)"
   dotnet build "$solution" -c "$configuration" --no-restore --nologo -v q -clp:NoSummary >&2
+  verify_native_outputs
 }
 
 run_tests() {

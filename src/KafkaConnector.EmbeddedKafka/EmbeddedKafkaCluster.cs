@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Confluent.Kafka;
 using KafkaConnector.EmbeddedKafka.Native;
+using KafkaConnector.Native;
 
 namespace KafkaConnector.EmbeddedKafka;
 
@@ -198,7 +199,8 @@ public sealed class EmbeddedKafkaCluster : IDisposable, IAsyncDisposable
     /// </summary>
     internal static void EnsureSupportedNativeVersion()
     {
-        // Loading Confluent.Kafka's copy first makes both names resolve to one native library.
+        // Throws the one clear message when librdkafka cannot load; binds the mock calls to Confluent.Kafka's copy.
+        LibrdkafkaLibrary.EnsureLoaded();
         var clientVersion = Library.VersionString;
         int loaded;
         try

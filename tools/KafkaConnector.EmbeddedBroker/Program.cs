@@ -55,7 +55,19 @@ using var stop = new CancellationTokenSource();
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; stop.Cancel(); });
 
-await using var cluster = EmbeddedKafkaCluster.Start(brokers);
+EmbeddedKafkaCluster started;
+try
+{
+    started = EmbeddedKafkaCluster.Start(brokers);
+}
+catch (InvalidOperationException e)
+{
+    // librdkafka cannot load (or is another version): the message names the cause and the fix.
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 1;
+}
+
+await using var cluster = started;
 foreach (var (name, partitions) in topics)
 {
     cluster.CreateTopic(name, partitions, Math.Min(3, brokers));

@@ -1,10 +1,11 @@
 using System.Runtime.InteropServices;
+using KafkaConnector.Native;
 
 namespace KafkaConnector.EmbeddedKafka.Native;
 
 /// <summary>
-/// P/Invoke into the librdkafka that Confluent.Kafka loads ("librdkafka" resolves through the
-/// application's deps.json to the same runtimes/&lt;rid&gt;/native file). The mock cluster API is
+/// P/Invoke into the librdkafka that Confluent.Kafka loads (<see cref="LibrdkafkaLibrary"/> binds
+/// "librdkafka" to that very file, whichever of librdkafka.redist's builds it is). The mock cluster API is
 /// experimental upstream with no ABI promise, so <see cref="EmbeddedKafkaCluster"/> checks the
 /// version before calling any of it.
 /// </summary>
@@ -13,6 +14,8 @@ internal static partial class MockClusterNative
     private const string Library = "librdkafka";
 
     internal const int ProducerType = 0;
+
+    static MockClusterNative() => LibrdkafkaLibrary.Register(typeof(MockClusterNative).Assembly);
 
     [LibraryImport(Library, EntryPoint = "rd_kafka_version")]
     internal static partial int Version();

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using KafkaConnector.Native;
 using Microsoft.Extensions.Options;
 
 namespace KafkaConnector.Configuration;
@@ -17,6 +18,16 @@ internal sealed partial class KafkaConnectorOptionsValidator : IValidateOptions<
 
     public ValidateOptionsResult Validate(string? name, KafkaConnectorOptions options)
     {
+        try
+        {
+            LibrdkafkaLibrary.EnsureLoaded();
+        }
+        catch (InvalidOperationException e)
+        {
+            // Nothing else can be checked, nor run, without the native client: say only this.
+            return ValidateOptionsResult.Fail(e.Message);
+        }
+
         var failures = new List<string>();
 
         CheckBootstrapServers(failures, options);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using System.Text;
+using KafkaConnector.Native;
 
 namespace KafkaConnector.Configuration;
 
@@ -14,6 +15,8 @@ internal static partial class NativeConfigProbe
     private const int ConfOk = 0;
 
     private static readonly ConcurrentDictionary<string, bool> KnownNames = new(StringComparer.Ordinal);
+
+    static NativeConfigProbe() => LibrdkafkaLibrary.Register(typeof(NativeConfigProbe).Assembly);
 
     /// <summary>Returns null when librdkafka accepts the property, else its reason.</summary>
     internal static string? Check(string name, string value) => Set(name, value).Error;
@@ -32,7 +35,7 @@ internal static partial class NativeConfigProbe
 
     private static (int Result, string? Error) Set(string name, string value)
     {
-        _ = Confluent.Kafka.Library.VersionString; // load Confluent.Kafka's librdkafka first
+        LibrdkafkaLibrary.EnsureLoaded();
         var conf = ConfNew();
         try
         {

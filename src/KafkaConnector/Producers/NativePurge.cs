@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
 using Confluent.Kafka;
+using KafkaConnector.Native;
 
 namespace KafkaConnector.Producers;
 
@@ -19,6 +20,8 @@ internal static partial class NativePurge
 
     private static readonly PropertyInfo? LibrdkafkaHandle =
         typeof(Handle).GetProperty("LibrdkafkaHandle", BindingFlags.Instance | BindingFlags.NonPublic);
+
+    static NativePurge() => LibrdkafkaLibrary.Register(typeof(NativePurge).Assembly);
 
     internal static bool TryPurge(IProducer<byte[], byte[]> producer)
     {
