@@ -1,3 +1,4 @@
+using KafkaConnector.Admin;
 using KafkaConnector.Connect;
 using KafkaConnector.Security;
 using Microsoft.Extensions.Configuration;
@@ -13,7 +14,7 @@ public static class KafkaConnectBuilderExtensions
     /// Registers <see cref="IKafkaConnectClient"/> with <see cref="KafkaConnectOptions"/> bound from the
     /// <c>Connect</c> sub-section of the connector's configuration (<c>KafkaConnector:Connect</c>) and validated at
     /// start-up, and <see cref="IKafkaConnectApi"/>, which needs <c>AddPermissions()</c> as well. Deleting a
-    /// connector's topics goes through the connector's <see cref="KafkaConnector.Admin.IKafkaAdminApi"/>. A second call changes nothing.
+    /// connector's topics goes through the connector's <see cref="IKafkaAdminApi"/>. A second call changes nothing.
     /// </summary>
     /// <param name="builder">The connector builder.</param>
     /// <returns>The same builder, for chaining.</returns>
@@ -37,7 +38,11 @@ public static class KafkaConnectBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KafkaConnectOptions>, KafkaConnectOptionsValidator>());
         services.AddHttpClient<IKafkaConnectClient, KafkaConnectClient>(static (provider, http) =>
             KafkaConnectClient.ConfigureHttpClient(http, provider.GetRequiredService<IOptions<KafkaConnectOptions>>()));
-        services.TryAddSingleton<IKafkaConnectTopicDeleter, AdminTopicDeleter>();
+        if (services.Any(static service => service.ServiceType == typeof(IKafkaAdminApi)))
+        {
+            services.TryAddSingleton<IKafkaConnectTopicDeleter, AdminTopicDeleter>();
+        }
+
         services.TryAddTransient<IKafkaConnectApi>(static provider => new KafkaConnectApi(
             provider.GetService<IKafkaPermissionGate>()
                 ?? throw new InvalidOperationException("IKafkaConnectApi checks permissions: call AddPermissions() on the connector builder."),

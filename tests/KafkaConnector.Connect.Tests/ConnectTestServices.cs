@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace KafkaConnector.Tests.Connect;
+namespace KafkaConnector.Connect.Tests;
 
 /// <summary>Builds the services the way an application does, through <c>AddKafkaConnect</c> on a connector builder.</summary>
 internal static class ConnectTestServices

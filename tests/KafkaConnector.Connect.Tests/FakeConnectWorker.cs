@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace KafkaConnector.Tests.Connect;
+namespace KafkaConnector.Connect.Tests;
 
 /// <summary>
 /// An in-memory Kafka Connect worker on Kestrel (127.0.0.1, a free port) speaking the Connect REST contract:

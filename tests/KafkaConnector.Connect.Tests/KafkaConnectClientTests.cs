@@ -1,6 +1,6 @@
 using KafkaConnector.Connect;
 
-namespace KafkaConnector.Tests.Connect;
+namespace KafkaConnector.Connect.Tests;
 
 public sealed class KafkaConnectClientTests : ConnectTestBase
 {

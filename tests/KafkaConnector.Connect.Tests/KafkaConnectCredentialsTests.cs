@@ -4,7 +4,7 @@ using System.Text;
 using KafkaConnector.Connect;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace KafkaConnector.Tests.Connect;
+namespace KafkaConnector.Connect.Tests;
 
 public sealed class KafkaConnectCredentialsTests : ConnectTestBase
 {

@@ -1,7 +1,7 @@
 using KafkaConnector.Connect;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace KafkaConnector.Tests.Connect;
+namespace KafkaConnector.Connect.Tests;
 
 public sealed class KafkaConnectDeleteTopicsTests : ConnectTestBase
 {

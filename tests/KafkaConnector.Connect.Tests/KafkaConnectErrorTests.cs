@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace KafkaConnector.Tests.Connect;
+namespace KafkaConnector.Connect.Tests;
 
 public sealed class KafkaConnectErrorTests : ConnectTestBase
 {

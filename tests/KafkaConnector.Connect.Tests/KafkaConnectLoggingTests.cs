@@ -1,7 +1,7 @@
 using KafkaConnector.Connect;
 using Microsoft.Extensions.Logging;
 
-namespace KafkaConnector.Tests.Connect;
+namespace KafkaConnector.Connect.Tests;
 
 public sealed class KafkaConnectLoggingTests : ConnectTestBase
 {

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace KafkaConnector.Tests.Connect;
+namespace KafkaConnector.Connect.Tests;
 
 public sealed class KafkaConnectOptionsTests
 {
