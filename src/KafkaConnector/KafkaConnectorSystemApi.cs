@@ -45,15 +45,15 @@ internal sealed class KafkaConnectorSystemApi : IKafkaConnectorSystemApi, IAsync
 
     internal ICollection<ReactiveConsumerSession> OpenSessions => _sessions.Keys;
 
-    public void Produce(KafkaMessage message) => _sender.Send(SharedProducer(), message, callback: null);
+    public void Enqueue(KafkaMessage message) => _sender.Send(SharedProducer(), message, callback: null);
 
-    public void Produce(KafkaMessage message, Action<KafkaDeliveryResult> callback)
+    public void Enqueue(KafkaMessage message, Action<KafkaDeliveryResult> callback)
     {
         ArgumentNullException.ThrowIfNull(callback);
         _sender.Send(SharedProducer(), message, callback);
     }
 
-    public void Produce(KafkaMessage message, IProducer<byte[], byte[]> producer, Action<KafkaDeliveryResult>? callback)
+    public void Enqueue(KafkaMessage message, IProducer<byte[], byte[]> producer, Action<KafkaDeliveryResult>? callback)
     {
         ArgumentNullException.ThrowIfNull(producer);
         ThrowIfDisposed();

@@ -27,11 +27,11 @@ internal sealed class KafkaConnectorApi(IKafkaConnectorSystemApi system, IKafkaA
         await _gate.DemandAsync(principal, KafkaConnectorAction.Produce, message.Topic, cancellationToken).ConfigureAwait(false);
         if (callback is null)
         {
-            _system.Produce(message);
+            _system.Enqueue(message);
         }
         else
         {
-            _system.Produce(message, callback);
+            _system.Enqueue(message, callback);
         }
     }
 

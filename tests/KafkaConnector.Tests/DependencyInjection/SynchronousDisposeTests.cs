@@ -59,7 +59,7 @@ public sealed class SynchronousDisposeTests(KafkaFixture fixture)
         var results = new ConcurrentQueue<KafkaDeliveryResult>();
         for (var i = 0; i < 100; i++)
         {
-            api.Produce(KafkaMessage.FromText(topic, null, $"m{i}"), results.Enqueue);
+            api.Enqueue(KafkaMessage.FromText(topic, null, $"m{i}"), results.Enqueue);
         }
 
         var error = Record.Exception(provider.Dispose);
@@ -72,7 +72,7 @@ public sealed class SynchronousDisposeTests(KafkaFixture fixture)
         Assert.Equal(100, results.Count); // flushed before Dispose returned
         Assert.All(results, r => Assert.True(r.IsSuccess, r.ToString()));
         await completed.Task.WaitAsync(WaitLimit, ct);
-        Assert.Throws<ObjectDisposedException>(() => api.Produce(KafkaMessage.FromText(topic, null, "late")));
+        Assert.Throws<ObjectDisposedException>(() => api.Enqueue(KafkaMessage.FromText(topic, null, "late")));
     }
 
     [Fact]
@@ -113,7 +113,7 @@ public sealed class SynchronousDisposeTests(KafkaFixture fixture)
         cluster.SetBrokerDown(EmbeddedKafkaCluster.AllBrokers);
         for (var i = 0; i < 20; i++)
         {
-            api.Produce(KafkaMessage.FromText("stuck", null, $"m{i}"), results.Enqueue);
+            api.Enqueue(KafkaMessage.FromText("stuck", null, $"m{i}"), results.Enqueue);
         }
 
         var watch = System.Diagnostics.Stopwatch.StartNew();

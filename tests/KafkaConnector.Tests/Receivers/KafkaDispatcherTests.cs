@@ -100,7 +100,7 @@ public sealed class KafkaDispatcherTests(KafkaFixture fixture)
         await Eventually.UntilAsync(
             () =>
             {
-                node.Api.Produce(KafkaMessage.FromText(topic, "probe", "probe"));
+                node.Api.Enqueue(KafkaMessage.FromText(topic, "probe", "probe"));
                 return !runtime.Received.IsEmpty;
             },
             WaitLimit,

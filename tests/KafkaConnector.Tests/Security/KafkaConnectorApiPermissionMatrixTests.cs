@@ -29,7 +29,7 @@ public sealed class KafkaConnectorApiPermissionMatrixTests(KafkaFixture fixture)
             KafkaConnectorAction.Produce, c => c.Topic, "IKafkaConnectorSystemApi.ProduceAsync",
             (c, p) => c.Api.ProduceAsync(p, KafkaMessage.FromText(c.Topic, null, "m"), c.Ct)),
         ["EnqueueAsync(ClaimsPrincipal, KafkaMessage, Action<KafkaDeliveryResult>, CancellationToken)"] = new(
-            KafkaConnectorAction.Produce, c => c.Topic, "IKafkaConnectorSystemApi.Produce",
+            KafkaConnectorAction.Produce, c => c.Topic, "IKafkaConnectorSystemApi.Enqueue",
             (c, p) => c.Api.EnqueueAsync(p, KafkaMessage.FromText(c.Topic, null, "m"), _ => { }, c.Ct).AsTask()),
         ["ConsumeReactiveAsync(ClaimsPrincipal, String, KafkaSubscription, KafkaReactiveConsumeOptions, CancellationToken)"] = new(
             KafkaConnectorAction.Consume, c => c.Topic, "IKafkaConnectorSystemApi.ConsumeReactive",
