@@ -135,13 +135,30 @@ build() {
   verify_native_outputs
 }
 
+# Says which broker the tests use (KafkaTestCluster decides the same way from the same variables)
+# and stops at once when the container mode has no Docker engine to run on.
+report_broker_mode() {
+  local mode="${KAFKA_TEST_BROKER:-}"
+  mode="$(echo "$mode" | tr "[:upper:]" "[:lower:]" | tr -d "[:space:]")"
+  [[ -n "$mode" ]] || mode="$([[ -n "${KAFKA_BOOTSTRAP_SERVERS:-}" ]] && echo external || echo embedded)"
+  case "$mode" in
+    embedded)
+      say "integration tests run against the embedded Kafka broker (librdkafka mock cluster); KAFKA_TEST_BROKER=external (with KAFKA_BOOTSTRAP_SERVERS) or =testcontainers for a real Kafka" ;;
+    external)
+      [[ -n "${KAFKA_BOOTSTRAP_SERVERS:-}" ]] || { say "KAFKA_TEST_BROKER=external needs KAFKA_BOOTSTRAP_SERVERS"; exit 2; }
+      say "integration tests run against the external cluster KAFKA_BOOTSTRAP_SERVERS=$KAFKA_BOOTSTRAP_SERVERS" ;;
+    testcontainers)
+      timeout 3 docker info >/dev/null 2>&1 \
+        || { say "KAFKA_TEST_BROKER=testcontainers needs a Docker engine, and none answers (DOCKER_HOST=${DOCKER_HOST:-unset}): start one, or unset KAFKA_TEST_BROKER for the embedded broker"; exit 1; }
+      say "integration tests run against Apache Kafka in a container (Testcontainers, confluentinc/cp-kafka:7.6.1)" ;;
+    *)
+      say "KAFKA_TEST_BROKER='$KAFKA_TEST_BROKER' is not a broker mode; use one of embedded, external, testcontainers"; exit 2 ;;
+  esac
+}
+
 run_tests() {
   build
-  if [[ -n "${KAFKA_BOOTSTRAP_SERVERS:-}" ]]; then
-    say "integration tests run against the external cluster KAFKA_BOOTSTRAP_SERVERS=$KAFKA_BOOTSTRAP_SERVERS"
-  else
-    say "integration tests run against the embedded Kafka broker (librdkafka mock cluster); set KAFKA_BOOTSTRAP_SERVERS to use a real cluster"
-  fi
+  report_broker_mode
   local log status=0 packaged=0
   package_test || packaged=1
   log="$(mktemp)"
