@@ -1,0 +1,74 @@
+using KafkaConnector.Cluster;
+using KafkaConnector.Receivers;
+using Microsoft.Extensions.Hosting;
+
+namespace KafkaConnector.Hosting;
+
+/// <summary>
+/// The one hosted service of the connector: it starts and stops everything the connector runs, in
+/// an order of its own, whatever order services were registered in.
+/// <list type="bullet">
+/// <item>Start: the dispatcher (its poll thread creates the topics and subscribes), then membership;
+/// neither blocks the host.</item>
+/// <item>Stopping, before any hosted service stops: membership leaves, then the dispatcher drains and
+/// commits, so that no receiver runs while the services it uses stop.</item>
+/// <item>Stopped, after every hosted service stopped: the shared producer flushes what they sent on
+/// their way out.</item>
+/// </list>
+/// The three stop steps share one budget, <c>KafkaConnector:ShutdownTimeout</c> (<see cref="StopBudget"/>);
+/// each runs once, however often the host asks.
+/// </summary>
+internal sealed class KafkaConnectorHost(
+    KafkaDispatcher dispatcher, KafkaClusterHostedService membership, KafkaConnectorSystemApi api, TimeProvider? time = null) : IHostedLifecycleService
+{
+    private readonly StopBudget _budget = new(api.Clients.Options.ShutdownTimeout, time ?? TimeProvider.System);
+    private readonly Lock _lock = new();
+    private Task? _stopping;
+    private Task? _stopped;
+
+    internal StopBudget Budget => _budget;
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await dispatcher.StartAsync(cancellationToken).ConfigureAwait(false);
+        await membership.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return _stopping ??= LeaveAndDrainAsync(cancellationToken);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StoppedAsync(CancellationToken cancellationToken)
+    {
+        // A host that skipped StoppingAsync (or a caller that only asks for the end) still gets the whole order.
+        await StoppingAsync(cancellationToken).ConfigureAwait(false);
+        Task stopped;
+        lock (_lock)
+        {
+            stopped = _stopped ??= _budget.SpendAsync(api.ShutdownAsync);
+        }
+
+        await stopped.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task LeaveAndDrainAsync(CancellationToken cancellationToken)
+    {
+        await _budget.SpendAsync(async bound =>
+        {
+            using var leave = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            leave.CancelAfter(bound);
+            await membership.StopAsync(leave.Token).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+        await _budget.SpendAsync(bound => dispatcher.StopWithinAsync(bound, cancellationToken)).ConfigureAwait(false);
+    }
+}
