@@ -288,6 +288,7 @@ case "$command" in
     restore
     say "building benchmarks/KafkaConnector.Benchmarks (Release)"
     dotnet build benchmarks/KafkaConnector.Benchmarks -c Release --no-restore --nologo -v q -clp:NoSummary >&2
+    verify_native_outputs
     exec dotnet "$root/benchmarks/KafkaConnector.Benchmarks/bin/Release/net10.0/kafkaconnector-bench.dll" --out "$root/artifacts/bench" "$@"
     ;;
   *)

@@ -27,6 +27,7 @@ public static class KafkaConnectBuilderExtensions
             return builder;
         }
 
+        services.AddSingleton(new KafkaConnector.Configuration.KafkaConnectorModuleSection(KafkaConnectOptions.SectionName));
         var options = services.AddOptions<KafkaConnectOptions>();
         if (builder.Configuration is { } configuration)
         {

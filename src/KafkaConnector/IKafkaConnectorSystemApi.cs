@@ -41,7 +41,7 @@ public interface IKafkaConnectorSystemApi
     IProducer<byte[], byte[]> CreateProducer(string? clientId = null);
 
     /// <summary>A pool of <paramref name="size"/> producers used in turn; owned by the caller, who disposes it to flush.</summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="size"/> is below 1.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="size"/> is below 1 or above 64.</exception>
     IKafkaProducerPool CreateProducerPool(int size);
 
     /// <summary>

@@ -71,7 +71,12 @@ internal sealed class KafkaConnectorSystemApi : IKafkaConnectorSystemApi, IAsync
 
     public IKafkaProducerPool CreateProducerPool(int size)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
+        if (size is < 1 or > KafkaProducerPool.MaxSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(size), size,
+                $"A producer pool holds 1 to {KafkaProducerPool.MaxSize} producers; each runs librdkafka threads of its own (about four, plus one per broker), so past a few per core more only cost memory and threads.");
+        }
+
         ThrowIfDisposed();
         var producers = new List<IProducer<byte[], byte[]>>(size);
         try

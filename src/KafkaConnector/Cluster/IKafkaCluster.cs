@@ -27,12 +27,15 @@ public interface IKafkaCluster
     Task<KafkaDeliveryResult> BroadcastAsync(byte[]? key, byte[]? value, Headers? headers = null, CancellationToken cancellationToken = default);
 
     /// <summary>Sends to one node through its node topic.</summary>
+    /// <exception cref="ArgumentException"><paramref name="nodeId"/> is empty or not letters, digits, '.', '_' or '-'.</exception>
     Task<KafkaDeliveryResult> SendToNodeAsync(string nodeId, byte[]? key, byte[]? value, Headers? headers = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Sends a request to <paramref name="nodeId"/>, whose <see cref="IKafkaRequestHandler"/> for
     /// <paramref name="operation"/> answers; returns the reply.
     /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="nodeId"/> is empty or not letters, digits, '.', '_' or '-'.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is zero, negative or beyond a timer's range (about 49 days); checked before anything is sent.</exception>
     /// <exception cref="KafkaClusterNodeNotFoundException">No such node is alive in the layer.</exception>
     /// <exception cref="KafkaClusterRequestTimeoutException">No reply within the timeout (default <c>Cluster:RequestTimeout</c>).</exception>
     /// <exception cref="KafkaClusterRequestFailedException">The node answered with an error (no handler, or the handler threw).</exception>

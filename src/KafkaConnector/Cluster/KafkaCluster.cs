@@ -13,7 +13,7 @@ using Microsoft.Extensions.Logging;
 namespace KafkaConnector.Cluster;
 
 /// <inheritdoc cref="IKafkaCluster"/>
-internal sealed class KafkaCluster : IKafkaCluster, IClusterTrafficHandler, IDisposable
+internal sealed partial class KafkaCluster : IKafkaCluster, IClusterTrafficHandler, IDisposable
 {
     private const string Join = "join";
     private const string Alive = "alive";
@@ -79,14 +79,35 @@ internal sealed class KafkaCluster : IKafkaCluster, IClusterTrafficHandler, IDis
 
     public Task<KafkaDeliveryResult> SendToNodeAsync(string nodeId, byte[]? key, byte[]? value, Headers? headers = null, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(nodeId);
+        ValidateNodeId(nodeId);
         return _api.ProduceAsync(new KafkaMessage(Topics.NodeTopicOf(nodeId), key, value) { Headers = headers ?? [] }, cancellationToken);
     }
 
+    /// <summary>The longest wait a timer accepts (about 49 days): a larger timeout is no timeout.</summary>
+    private static readonly TimeSpan MaxRequestTimeout = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
+    /// <summary>A node id becomes part of a topic name: checked as such, and named as the node id.</summary>
+    private static void ValidateNodeId(string nodeId, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(nodeId))] string? paramName = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(nodeId, paramName);
+        if (!NodeIdPattern().IsMatch(nodeId))
+        {
+            throw new ArgumentException($"Node id '{nodeId}' must be letters, digits, '.', '_' or '-' (it names the node's topic).", paramName);
+        }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9._-]{1,124}$")]
+    private static partial System.Text.RegularExpressions.Regex NodeIdPattern();
+
     public async Task<KafkaMessage> RequestAsync(string nodeId, string operation, byte[]? payload, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(nodeId);
+        ValidateNodeId(nodeId);
         ArgumentNullException.ThrowIfNull(operation);
+        if (timeout is { } requested && (requested <= TimeSpan.Zero || requested > MaxRequestTimeout))
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeout), requested, $"A request timeout must be greater than zero and at most {MaxRequestTimeout.TotalDays:0} days (null takes Cluster:RequestTimeout).");
+        }
+
         var topics = Topics;
         await WaitUntilReadyAsync(cancellationToken).ConfigureAwait(false);
         if (!_members.ContainsKey(nodeId))

@@ -41,11 +41,12 @@ internal sealed class KafkaClientFactory(IOptions<KafkaConnectorOptions> options
     internal IProducer<byte[], byte[]> CreateProducer(string? clientId = null, Action<ProducerBuilder<byte[], byte[]>>? configure = null)
     {
         var config = CreateProducerConfig(clientId);
-        return Build("producer", config.ClientId, () =>
+        var scrubber = SecretScrubber.For(config);
+        return Build("producer", config.ClientId, scrubber, () =>
         {
             var builder = new ProducerBuilder<byte[], byte[]>(config)
-                .SetLogHandler((_, m) => ClientLog.Native(_logger, m))
-                .SetErrorHandler((p, e) => ClientLog.Error(_logger, metrics, p.Name, e));
+                .SetLogHandler((_, m) => ClientLog.Native(_logger, m, scrubber))
+                .SetErrorHandler((p, e) => ClientLog.Error(_logger, metrics, p.Name, e, scrubber));
             configure?.Invoke(builder);
             return builder.Build();
         });
@@ -64,13 +65,14 @@ internal sealed class KafkaClientFactory(IOptions<KafkaConnectorOptions> options
         Action<IConsumer<byte[], byte[]>, Error>? onError = null)
     {
         var config = CreateConsumerConfig(groupId, overrides);
-        return Build("consumer", config.ClientId, () =>
+        var scrubber = SecretScrubber.For(config);
+        return Build("consumer", config.ClientId, scrubber, () =>
         {
             var builder = new ConsumerBuilder<byte[], byte[]>(config)
-                .SetLogHandler((_, m) => ClientLog.Native(_logger, m))
+                .SetLogHandler((_, m) => ClientLog.Native(_logger, m, scrubber))
                 .SetErrorHandler((c, e) =>
                 {
-                    ClientLog.Error(_logger, metrics, c.Name, e);
+                    ClientLog.Error(_logger, metrics, c.Name, e, scrubber);
                     onError?.Invoke(c, e);
                 });
             configure?.Invoke(builder);
@@ -80,7 +82,7 @@ internal sealed class KafkaClientFactory(IOptions<KafkaConnectorOptions> options
 
     /// <summary>An admin client with the configured properties.</summary>
     /// <param name="overrides">Native properties that win over configuration for this client.</param>
-    internal IAdminClient CreateAdminClient(IEnumerable<KeyValuePair<string, string>>? overrides = null) => Build("admin client", null, () =>
+    internal IAdminClient CreateAdminClient(IEnumerable<KeyValuePair<string, string>>? overrides = null)
     {
         var config = CreateAdminConfig();
         foreach (var (key, value) in overrides ?? [])
@@ -88,13 +90,14 @@ internal sealed class KafkaClientFactory(IOptions<KafkaConnectorOptions> options
             config.Set(key, value);
         }
 
-        return new AdminClientBuilder(config)
-            .SetLogHandler((_, m) => ClientLog.Native(_logger, m))
-            .SetErrorHandler((c, e) => ClientLog.Error(_logger, metrics, c.Name, e))
-            .Build();
-    });
+        var scrubber = SecretScrubber.For(config);
+        return Build("admin client", null, scrubber, () => new AdminClientBuilder(config)
+            .SetLogHandler((_, m) => ClientLog.Native(_logger, m, scrubber))
+            .SetErrorHandler((c, e) => ClientLog.Error(_logger, metrics, c.Name, e, scrubber))
+            .Build());
+    }
 
-    private static T Build<T>(string kind, string? clientId, Func<T> build)
+    private static T Build<T>(string kind, string? clientId, SecretScrubber scrubber, Func<T> build)
     {
         try
         {
@@ -102,7 +105,8 @@ internal sealed class KafkaClientFactory(IOptions<KafkaConnectorOptions> options
         }
         catch (Exception e) when (e is KafkaException or ArgumentException or InvalidOperationException)
         {
-            throw new InvalidOperationException($"Could not create a Kafka {kind}{(clientId is null ? "" : $" '{clientId}'")}: {e.Message}", e);
+            // The inner exception is librdkafka's text as it was: not kept, it may quote a secret.
+            throw new InvalidOperationException(scrubber.Scrub($"Could not create a Kafka {kind}{(clientId is null ? "" : $" '{clientId}'")}: {e.Message}"));
         }
     }
 

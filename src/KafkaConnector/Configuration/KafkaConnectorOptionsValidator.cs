@@ -56,8 +56,19 @@ internal sealed partial class KafkaConnectorOptionsValidator : IValidateOptions<
             }
         }
 
+        if (failures.Count == 0)
+        {
+            CheckClient(failures, "Producer", options.All, options.Producer, KafkaClientFactory.ProducerDefaults, consumer: false);
+            CheckClient(failures, "Consumer", options.All, options.Consumer, KafkaClientFactory.ConsumerDefaults, consumer: true);
+        }
+
         CheckIdentity(failures, "Layer", options.Layer);
         CheckIdentity(failures, "NodeId", options.NodeId);
+        if (string.IsNullOrEmpty(options.Layer) != string.IsNullOrEmpty(options.NodeId))
+        {
+            var (set, missing) = string.IsNullOrEmpty(options.NodeId) ? ("Layer", "NodeId") : ("NodeId", "Layer");
+            failures.Add($"{Section}:{set} is set but {Section}:{missing} is not: a cluster node needs both (or neither, for a service without cluster features).");
+        }
 
         Positive(failures, "System:MaxConsumerThreads", options.System.MaxConsumerThreads);
         Positive(failures, "System:PollInterval", options.System.PollInterval);
@@ -104,15 +115,9 @@ internal sealed partial class KafkaConnectorOptionsValidator : IValidateOptions<
     }
 
     /// <summary>Whether the key of a known property holds a secret whose value must never be shown.</summary>
-    internal static bool IsSecret(string key)
-    {
-        var k = key.ToLowerInvariant();
-        return k.Contains("password", StringComparison.Ordinal) || k.Contains("secret", StringComparison.Ordinal)
-            || k.Contains("passphrase", StringComparison.Ordinal)
-            || k.Contains("token", StringComparison.Ordinal) || k.Contains("jaas", StringComparison.Ordinal)
-            || k.Contains("oauthbearer.config", StringComparison.Ordinal) || k.Contains("key.pem", StringComparison.Ordinal)
-            || k.EndsWith("key", StringComparison.Ordinal) || k.Contains("keystore", StringComparison.Ordinal);
-    }
+    /// <remarks>librdkafka's own list decides (<see cref="SensitiveProperties"/>); Confluent.Kafka's <c>dotnet.*</c> properties hold none.</remarks>
+    internal static bool IsSecret(string key) =>
+        !ConfluentConfigProperties.IsDotnet(KafkaClientFactory.NormalizeKey(key)) && SensitiveProperties.IsSecret(KafkaClientFactory.NormalizeKey(key));
 
     /// <summary>
     /// The value as a message may show it. A key no client knows may be a misspelt secret
@@ -148,6 +153,30 @@ internal sealed partial class KafkaConnectorOptionsValidator : IValidateOptions<
             $"{Section}:{missing}:bootstrap.servers is required: {Section}:{set}:bootstrap.servers reaches {set.ToLowerInvariant()}s only. "
             + $"Set {Section}:All:bootstrap.servers or the {variable} environment variable (the {set} section still wins for {set.ToLowerInvariant()}s), "
             + $"or {Section}:{missing}:bootstrap.servers.");
+    }
+
+    /// <summary>Conflicts between properties that librdkafka finds only when it creates a client.</summary>
+    private static void CheckClient(
+        List<string> failures,
+        string section,
+        IDictionary<string, string> all,
+        IDictionary<string, string> own,
+        IReadOnlyDictionary<string, string> defaults,
+        bool consumer)
+    {
+        var config = KafkaClientFactory.Merge(defaults, all, own);
+        var reason = NativeConfigProbe.CheckClient(config, consumer);
+        if (reason is null)
+        {
+            return;
+        }
+
+        var userSetIdempotence = all.Concat(own).Any(p => KafkaClientFactory.NormalizeKey(p.Key) == "enable.idempotence");
+        var hint = reason.Contains("enable.idempotence", StringComparison.Ordinal) && !userSetIdempotence
+            ? $" The connector turns enable.idempotence on by default; set {Section}:{section}:enable.idempotence = false to use these settings."
+            : string.Empty;
+        failures.Add(SecretScrubber.For(config).Scrub(
+            $"{Section}:{section}: librdkafka refuses this {section.ToLowerInvariant()} configuration (defaults, All, then {section}): {reason}.{hint}"));
     }
 
     private static void CheckIdentity(List<string> failures, string key, string? value)

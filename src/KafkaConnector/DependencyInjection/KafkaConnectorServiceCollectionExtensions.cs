@@ -41,7 +41,9 @@ public static class KafkaConnectorServiceCollectionExtensions
         var section = configuration switch
         {
             null => null,
-            IConfigurationSection s when s.Key == KafkaConnectorOptions.SectionName => s,
+            IConfigurationSection s when string.Equals(s.Key, KafkaConnectorOptions.SectionName, StringComparison.OrdinalIgnoreCase) => s,
+            // The connector's own section under another name (GetSection("Messaging:Kafka")).
+            IConfigurationSection s when !s.GetSection(KafkaConnectorOptions.SectionName).Exists() && s.GetChildren().Any() => s,
             _ => configuration.GetSection(KafkaConnectorOptions.SectionName),
         };
 
@@ -49,6 +51,8 @@ public static class KafkaConnectorServiceCollectionExtensions
         if (section is not null)
         {
             options.Bind(section);
+            services.AddSingleton<IValidateOptions<KafkaConnectorOptions>>(sp =>
+                new KafkaConnectorSectionValidator(configuration, section, sp.GetServices<KafkaConnectorModuleSection>()));
         }
 
         if (configure is not null)

@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using KafkaConnector.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace KafkaConnector.Diagnostics;
@@ -16,25 +17,32 @@ internal static partial class ClientLog
     };
 
     /// <summary>Writes one librdkafka log line at the matching level.</summary>
-    internal static void Native(ILogger logger, LogMessage message)
+    internal static void Native(ILogger logger, LogMessage message, SecretScrubber scrubber)
     {
         var level = ToLogLevel(message.Level);
         if (logger.IsEnabled(level))
         {
-            NativeMessage(logger, level, message.Name, message.Facility, message.Message);
+            var text = scrubber.Scrub(message.Message);
+            NativeMessage(logger, level, message.Name, message.Facility, text);
         }
     }
 
-    internal static void Error(ILogger logger, KafkaConnectorMetrics metrics, string client, Error error)
+    internal static void Error(ILogger logger, KafkaConnectorMetrics metrics, string client, Error error, SecretScrubber scrubber)
     {
         metrics.ClientError(error.Code.ToString());
+        if (!logger.IsEnabled(error.IsFatal ? LogLevel.Critical : LogLevel.Warning))
+        {
+            return;
+        }
+
+        var reason = scrubber.Scrub(error.Reason);
         if (error.IsFatal)
         {
-            FatalError(logger, client, error.Code, error.Reason);
+            FatalError(logger, client, error.Code, reason);
         }
         else
         {
-            TransientError(logger, client, error.Code, error.Reason);
+            TransientError(logger, client, error.Code, reason);
         }
     }
 

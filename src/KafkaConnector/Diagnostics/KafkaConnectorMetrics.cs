@@ -10,6 +10,10 @@ namespace KafkaConnector.Diagnostics;
 internal sealed class KafkaConnectorMetrics
 {
     internal const string TopicTag = "messaging.destination.name";
+    internal const string SystemTag = "messaging.system";
+    internal const string OperationTag = "messaging.operation.name";
+
+    private static readonly KeyValuePair<string, object?> Kafka = new(SystemTag, "kafka");
     internal const string ErrorTypeTag = "error.type";
     internal const string ReceiverTag = "kafkaconnector.receiver";
     internal const string NodeTag = "kafkaconnector.node";
@@ -32,9 +36,23 @@ internal sealed class KafkaConnectorMetrics
     private Func<int> _pausedPartitions = static () => 0;
     private readonly Counter<long> _permissionDenied;
 
+    /// <summary>
+    /// Bucket boundaries (seconds) for the duration histograms: OpenTelemetry's default buckets
+    /// start at 5 (meant for milliseconds), so every Kafka latency would fall in the first one.
+    /// From 0.5 ms (a produce on a local broker) to 10 s (a slow receiver).
+    /// </summary>
+    internal static readonly IReadOnlyList<double> DurationBuckets =
+        [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+
+    private static readonly InstrumentAdvice<double> DurationAdvice = new() { HistogramBucketBoundaries = DurationBuckets };
+
     public KafkaConnectorMetrics(IMeterFactory meterFactory)
     {
-        Meter = meterFactory.Create(KafkaConnectorInfo.Name);
+        Meter = meterFactory.Create(new MeterOptions(KafkaConnectorInfo.Name)
+        {
+            Version = KafkaConnectorInfo.Version,
+            Tags = [Kafka],
+        });
         _sent = Meter.CreateCounter<long>("messaging.client.sent.messages", "{message}", "Messages handed to a Kafka producer.");
         _delivered = Meter.CreateCounter<long>("kafkaconnector.producer.delivered", "{message}", "Messages the broker acknowledged.");
         _deliveryFailed = Meter.CreateCounter<long>("kafkaconnector.producer.failed", "{message}", "Messages that could not be delivered.");
@@ -42,11 +60,11 @@ internal sealed class KafkaConnectorMetrics
         _callbackFailed = Meter.CreateCounter<long>("kafkaconnector.callback.failed", "{exception}", "Exceptions thrown by application callbacks and observers.");
         _clientErrors = Meter.CreateCounter<long>("kafkaconnector.client.errors", "{error}", "Errors reported by Kafka clients.");
         _permissionDenied = Meter.CreateCounter<long>("kafkaconnector.permission.denied", "{call}", "Calls refused by the permission check, by action and outcome.");
-        _produceDuration = Meter.CreateHistogram<double>("messaging.client.operation.duration", "s", "Time from produce to the broker's acknowledgement (or failure).");
+        _produceDuration = Meter.CreateHistogram("messaging.client.operation.duration", "s", "Time from produce to the broker's acknowledgement (or failure).", tags: null, DurationAdvice);
         _receiverFailed = Meter.CreateCounter<long>("kafkaconnector.dispatch.failed", "{attempt}", "Receiver calls that threw.");
         _retried = Meter.CreateCounter<long>("kafkaconnector.dispatch.retried", "{attempt}", "Receiver calls retried after a failure.");
         _deadLettered = Meter.CreateCounter<long>("kafkaconnector.dispatch.dead_lettered", "{message}", "Messages written to a dead-letter topic.");
-        _processDuration = Meter.CreateHistogram<double>("messaging.process.duration", "s", "Time a receiver took for one message, per attempt.");
+        _processDuration = Meter.CreateHistogram("messaging.process.duration", "s", "Time a receiver took for one message, per attempt.", tags: null, DurationAdvice);
         Meter.CreateObservableGauge("kafkaconnector.dispatch.in_flight", () => _inFlight(), "{message}", "Messages read by the dispatcher and not yet finished.");
         Meter.CreateObservableGauge("kafkaconnector.dispatch.paused_partitions", () => _pausedPartitions(), "{partition}", "Partitions the dispatcher paused for back-pressure.");
         Meter.CreateObservableGauge("messaging.kafka.consumer.lag", ObserveLag, "{message}", "Messages between a consumer's position and the partition's end (from librdkafka statistics).");
@@ -54,14 +72,14 @@ internal sealed class KafkaConnectorMetrics
 
     public Meter Meter { get; }
 
-    public void Sent(string topic) => _sent.Add(1, new KeyValuePair<string, object?>(TopicTag, topic));
+    public void Sent(string topic) => _sent.Add(1, Kafka, new KeyValuePair<string, object?>(TopicTag, topic), new KeyValuePair<string, object?>(OperationTag, "send"));
 
     public void Delivered(string topic) => _delivered.Add(1, new KeyValuePair<string, object?>(TopicTag, topic));
 
     public void DeliveryFailed(string topic, string errorType) =>
         _deliveryFailed.Add(1, new KeyValuePair<string, object?>(TopicTag, topic), new KeyValuePair<string, object?>(ErrorTypeTag, errorType));
 
-    public void Consumed(string topic) => _consumed.Add(1, new KeyValuePair<string, object?>(TopicTag, topic));
+    public void Consumed(string topic) => _consumed.Add(1, Kafka, new KeyValuePair<string, object?>(TopicTag, topic), new KeyValuePair<string, object?>(OperationTag, "receive"));
 
     public void CallbackFailed(string where) => _callbackFailed.Add(1, new KeyValuePair<string, object?>("kafkaconnector.callback", where));
 
@@ -80,19 +98,24 @@ internal sealed class KafkaConnectorMetrics
     public void ProduceCompleted(string topic, TimeSpan elapsed, string? errorType)
     {
         var topicTag = new KeyValuePair<string, object?>(TopicTag, topic);
-        var operation = new KeyValuePair<string, object?>("messaging.operation.name", "send");
+        var operation = new KeyValuePair<string, object?>(OperationTag, "send");
         if (errorType is null)
         {
-            _produceDuration.Record(elapsed.TotalSeconds, topicTag, operation);
+            _produceDuration.Record(elapsed.TotalSeconds, Kafka, topicTag, operation);
         }
         else
         {
-            _produceDuration.Record(elapsed.TotalSeconds, topicTag, operation, new KeyValuePair<string, object?>(ErrorTypeTag, errorType));
+            _produceDuration.Record(elapsed.TotalSeconds, Kafka, topicTag, operation, new KeyValuePair<string, object?>(ErrorTypeTag, errorType));
         }
     }
 
-    public void Processed(string topic, string receiver, string node, TimeSpan elapsed, string outcome) =>
-        _processDuration.Record(elapsed.TotalSeconds, Tags(topic, receiver, node, outcome));
+    public void Processed(string topic, string receiver, string node, TimeSpan elapsed, string outcome)
+    {
+        var tags = Tags(topic, receiver, node, outcome);
+        tags.Add(SystemTag, "kafka");
+        tags.Add(OperationTag, "process");
+        _processDuration.Record(elapsed.TotalSeconds, tags);
+    }
 
     public void ReceiverFailed(string topic, string receiver, string node, string errorType)
     {
@@ -141,6 +164,7 @@ internal sealed class KafkaConnectorMetrics
 
     private IEnumerable<Measurement<long>> ObserveLag() => _lag.Select(p => new Measurement<long>(
         p.Value,
+        Kafka,
         new KeyValuePair<string, object?>(TopicTag, p.Key.Topic),
         new KeyValuePair<string, object?>("messaging.destination.partition.id", p.Key.Partition)));
 

@@ -12,7 +12,7 @@ namespace KafkaConnector.Diagnostics;
 /// </summary>
 internal static class KafkaConnectorTracing
 {
-    public static readonly ActivitySource Source = new(KafkaConnectorInfo.Name, typeof(KafkaConnectorTracing).Assembly.GetName().Version?.ToString());
+    public static readonly ActivitySource Source = new(KafkaConnectorInfo.Name, KafkaConnectorInfo.Version);
 
     /// <summary>Starts the span of sending to <paramref name="topic"/>, if anyone listens.</summary>
     public static Activity? StartPublish(string topic)

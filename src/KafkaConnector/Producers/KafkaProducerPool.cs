@@ -8,6 +8,9 @@ namespace KafkaConnector.Producers;
 /// <inheritdoc cref="IKafkaProducerPool"/>
 internal sealed class KafkaProducerPool : IKafkaProducerPool
 {
+    /// <summary>The largest pool <c>CreateProducerPool</c> makes.</summary>
+    internal const int MaxSize = 64;
+
     private readonly IProducer<byte[], byte[]>[] _producers;
     private readonly MessageSender _sender;
     private readonly TimeSpan _shutdownTimeout;

@@ -16,11 +16,19 @@ internal static class MessageValidator
     {
         ArgumentNullException.ThrowIfNull(message);
         ValidateTopicName(message.Topic, "message.Topic");
+        if (message.Topic[0] == '_' && IsInternalTopic(message.Topic))
+        {
+            throw new ArgumentException($"'{message.Topic}' is one of Kafka's internal topics, which only brokers write.", "message.Topic");
+        }
+
         if (message.Partition is < 0)
         {
             throw new ArgumentOutOfRangeException("message.Partition", message.Partition, $"Partition must be 0 or more (or null to let the partitioner choose); got {message.Partition} for topic '{message.Topic}'.");
         }
     }
+
+    /// <summary>The topics a broker keeps for itself: offsets, transactions, KRaft metadata.</summary>
+    internal static bool IsInternalTopic(string topic) => topic is "__consumer_offsets" or "__transaction_state" or "__cluster_metadata";
 
     /// <summary>Kafka's topic name rule: 1–249 of [A-Za-z0-9._-], not "." or "..".</summary>
     public static void ValidateTopicName(string? topic, string paramName)

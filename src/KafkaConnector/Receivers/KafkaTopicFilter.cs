@@ -52,6 +52,11 @@ public sealed partial class KafkaTopicFilter
             if (part.StartsWith(RegexPrefix, StringComparison.Ordinal))
             {
                 var expression = part[RegexPrefix.Length..];
+                if (expression.TrimStart('^').Length == 0)
+                {
+                    throw new ArgumentException($"Topic filter '{filter}': '{part}' has no expression after '{RegexPrefix}' (it would subscribe to every topic; write 'regex:.*' if that is meant).", nameof(filter));
+                }
+
                 expression = expression.StartsWith('^') ? expression : "^" + expression;
                 try
                 {
@@ -60,6 +65,15 @@ public sealed partial class KafkaTopicFilter
                 catch (ArgumentException e)
                 {
                     throw new ArgumentException($"Topic filter '{filter}': '{part}' is not a valid regular expression: {e.Message}", nameof(filter), e);
+                }
+
+                // librdkafka subscribes with its own, smaller expression engine: no inline options
+                // such as (?i), no (?:...) groups. Refused here rather than by the consumer, fatally, later.
+                if (!Configuration.NativeConfigProbe.IsSubscribable(expression))
+                {
+                    throw new ArgumentException(
+                        $"Topic filter '{filter}': '{part}' is valid in .NET but librdkafka, which subscribes with it, cannot compile it: it knows no inline options such as (?i) and no (?:...) or look-around groups; write e.g. [Oo]rders-[0-9]+.",
+                        nameof(filter));
                 }
             }
             else if (part is BroadcastPlaceholder or NodePlaceholder)

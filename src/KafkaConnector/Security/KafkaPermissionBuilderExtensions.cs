@@ -22,6 +22,7 @@ public static class KafkaPermissionBuilderExtensions
         if (!services.Any(d => d.ServiceType == typeof(PermissionsMarker)))
         {
             services.AddSingleton<PermissionsMarker>();
+            services.AddSingleton(new KafkaConnector.Configuration.KafkaConnectorModuleSection(KafkaPermissionOptions.SectionName));
             if (builder.Configuration is { } configuration)
             {
                 options.Bind(configuration.GetSection(KafkaPermissionOptions.SectionName));

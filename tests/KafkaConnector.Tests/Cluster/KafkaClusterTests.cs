@@ -75,6 +75,53 @@ public sealed class KafkaClusterTests(KafkaFixture fixture)
         Assert.Contains("a, ghost", unknown.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(0)]
+    public async Task Request_WithATimeoutNotAboveZero_IsRefusedBeforeAnythingIsSent(int milliseconds)
+    {
+        var layer = NodeHost.NewLayer();
+        var handled = 0;
+        await using var a = await NodeHost.StartAsync(_cluster, layer, "a", n =>
+        {
+            n.Services.AddSingleton(new CountingHandler.Counter(() => Interlocked.Increment(ref handled)));
+            n.AddRequestHandler<CountingHandler>("count");
+        });
+
+        var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => a.Cluster.RequestAsync("a", "count", null, TimeSpan.FromMilliseconds(milliseconds), Ct));
+        var reply = await a.Cluster.RequestAsync("a", "count", null, cancellationToken: Ct);
+
+        Assert.Equal("timeout", error.ParamName);
+        Assert.Equal(1, Volatile.Read(ref handled)); // only the valid request reached the handler
+        Assert.NotNull(reply);
+    }
+
+    [Theory]
+    [InlineData("bad id")]
+    [InlineData("a/b")]
+    public async Task SendToNode_WithAnInvalidNodeId_NamesTheNodeId(string nodeId)
+    {
+        await using var a = await NodeHost.StartAsync(_cluster, NodeHost.NewLayer(), "a");
+
+        var send = await Assert.ThrowsAsync<ArgumentException>(() => a.Cluster.SendToNodeAsync(nodeId, null, [1], cancellationToken: Ct));
+        var request = await Assert.ThrowsAsync<ArgumentException>(() => a.Cluster.RequestAsync(nodeId, "echo", null, cancellationToken: Ct));
+
+        Assert.Equal("nodeId", send.ParamName);
+        Assert.Equal("nodeId", request.ParamName);
+        Assert.Contains($"Node id '{nodeId}'", send.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class CountingHandler(CountingHandler.Counter counter) : IKafkaRequestHandler
+    {
+        public Task<byte[]?> HandleAsync(KafkaMessage request, CancellationToken cancellationToken)
+        {
+            counter.Increment();
+            return Task.FromResult<byte[]?>([1]);
+        }
+
+        public sealed record Counter(Action Increment);
+    }
+
     [Fact]
     public async Task Membership_ReportsJoinLeaveAndTimeout()
     {

@@ -148,7 +148,7 @@ public sealed class KafkaConnectorOptionsTests
     {
         var services = new ServiceCollection();
         services.AddKafkaConnector(o => o.All["bootstrap.servers"] = "a:1");
-        services.AddKafkaConnector(o => o.Layer = "l");
+        services.AddKafkaConnector(o => (o.Layer, o.NodeId) = ("l", "n"));
 
         Assert.Single(services, d => d.ServiceType == typeof(IKafkaConnectorSystemApi));
         // System API, dispatcher and membership: each once.
@@ -186,7 +186,7 @@ public sealed class KafkaBootstrapServersVariableTests
         var (unset, set) = WithVariable("from-env:9092", () =>
         {
             var unset = new ServiceCollection();
-            unset.AddKafkaConnector(o => o.Layer = "l");
+            unset.AddKafkaConnector(o => o.ProduceQueueFullTimeout = TimeSpan.FromSeconds(1));
             var set = new ServiceCollection();
             set.AddKafkaConnector(o => o.All["bootstrap.servers"] = "explicit:1");
             return (

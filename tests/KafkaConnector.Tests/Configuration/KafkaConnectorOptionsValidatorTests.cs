@@ -103,6 +103,58 @@ public sealed class KafkaConnectorOptionsValidatorTests
     [InlineData("ssl_key")]
     public void LibrdkafkasSecretProperties_AreSecret(string key) => Assert.True(KafkaConnectorOptionsValidator.IsSecret(key), key);
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("1")]
+    public void AcksBelowAll_WithTheDefaultIdempotence_FailsAtStart_SayingHowToFixIt(string acks)
+    {
+        var options = Valid();
+        options.Producer["acks"] = acks;
+
+        var message = Failure(options);
+
+        Assert.Contains("KafkaConnector:Producer: librdkafka refuses this producer configuration", message, StringComparison.Ordinal);
+        Assert.Contains("acks", message, StringComparison.Ordinal);
+        Assert.Contains("set KafkaConnector:Producer:enable.idempotence = false", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AcksZero_WithIdempotenceOff_Passes()
+    {
+        var options = Valid();
+        options.Producer["acks"] = "0";
+        options.Producer["enable.idempotence"] = "false";
+
+        Assert.True(new KafkaConnectorOptionsValidator().Validate(null, options).Succeeded);
+    }
+
+    [Fact]
+    public void AConsumerOnlyConflict_IsReportedForTheConsumer()
+    {
+        var options = Valid();
+        options.Consumer["fetch.max.bytes"] = "100000";
+        options.Consumer["receive.message.max.bytes"] = "50000";
+
+        var message = Failure(options);
+
+        Assert.Contains("KafkaConnector:Consumer: librdkafka refuses this consumer configuration", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("KafkaConnector:Producer:", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OAuthExtensions_AreNeverShown_InAStartUpError()
+    {
+        var options = Valid();
+        options.All["sasl.oauthbearer.extensions"] = "logicalCluster=lkc-hunter2";
+        options.All["sasl.oauthbearer.extensions.typo"] = "identityPoolId=pool-hunter2";
+        options.Producer["linger.ms"] = "not-a-number";
+
+        var message = Failure(options);
+
+        Assert.DoesNotContain("hunter2", message, StringComparison.Ordinal);
+        Assert.Contains("KafkaConnector:Producer:linger.ms = 'not-a-number'", message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void LogLevel_IsCheckedUnderItsOwnUnderscoreName()
     {

@@ -11,6 +11,22 @@ public sealed class KafkaProducerPoolTests(KafkaFixture fixture)
     private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(60);
     private readonly KafkaTestCluster _cluster = fixture.Cluster;
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(65)]
+    [InlineData(int.MaxValue)]
+    public async Task SizeOutsideOneTo64_IsRefused_BeforeAnyProducerIsMade(int size)
+    {
+        await using var host = ConnectorHost.Create(_cluster);
+        var threads = System.Diagnostics.Process.GetCurrentProcess().Threads.Count;
+
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => host.Api.CreateProducerPool(size));
+
+        Assert.Equal("size", error.ParamName);
+        Assert.Contains("1 to 64 producers", error.Message, StringComparison.Ordinal);
+        Assert.InRange(System.Diagnostics.Process.GetCurrentProcess().Threads.Count, 0, threads + 8);
+    }
+
     [Fact]
     public async Task NullKeys_GoRoundRobin_InCallOrder()
     {

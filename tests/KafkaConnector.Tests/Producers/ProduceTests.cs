@@ -144,6 +144,19 @@ public sealed class ProduceTests(KafkaFixture fixture)
         }
     }
 
+    [Theory]
+    [InlineData("__consumer_offsets")]
+    [InlineData("__transaction_state")]
+    public async Task Enqueue_ToAnInternalTopic_IsRefused(string topic)
+    {
+        await using var host = ConnectorHost.Create(_cluster);
+
+        var error = Assert.Throws<ArgumentException>(() => host.Api.Enqueue(new KafkaMessage(topic, null, [1])));
+
+        Assert.Equal("message.Topic", error.ParamName);
+        Assert.Contains($"'{topic}' is one of Kafka's internal topics", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Produce_NegativePartition_ThrowsNamingThePartition()
     {
@@ -199,9 +212,10 @@ public sealed class ProduceTests(KafkaFixture fixture)
     }
 
     [Fact]
-    public async Task CreateProducer_WithBrokenConfiguration_ThrowsClearly_NeverReturnsNull()
+    public async Task ConflictingProducerConfiguration_IsRefusedBeforeAnyProducer_WhileAFixedOneWorks()
     {
-        // acks=0 with the default idempotence is a conflict librdkafka refuses at creation time.
+        // acks=0 with the default idempotence is a conflict librdkafka finds only at client creation:
+        // the start-up check creates a scratch client, so the API is never handed out.
         await using var conflicting = ConnectorHost.Create(_cluster, o => o.Producer["acks"] = "0");
         await using var fine = ConnectorHost.Create(_cluster, o =>
         {
@@ -209,9 +223,9 @@ public sealed class ProduceTests(KafkaFixture fixture)
             o.Producer["enable.idempotence"] = "false";
         });
 
-        var error = Assert.Throws<InvalidOperationException>(() => conflicting.Api.CreateProducer("bad"));
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => conflicting.Api);
 
-        Assert.StartsWith("Could not create a Kafka producer 'bad':", error.Message, StringComparison.Ordinal);
+        Assert.Contains("KafkaConnector:Producer: librdkafka refuses this producer configuration", error.Message, StringComparison.Ordinal);
         Assert.Contains("idempotence", error.Message, StringComparison.OrdinalIgnoreCase);
         using var producer = fine.Api.CreateProducer();
         Assert.NotNull(producer);
