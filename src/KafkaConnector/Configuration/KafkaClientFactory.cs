@@ -34,6 +34,9 @@ internal sealed class KafkaClientFactory(IOptions<KafkaConnectorOptions> options
     private readonly KafkaConnectorOptions _options = options.Value;
     private readonly ILogger _logger = loggerFactory.CreateLogger("KafkaConnector.Client");
 
+    /// <summary>A client that cannot reach its brokers repeats itself several times a second: once per 30 s is enough.</summary>
+    private readonly RepeatedMessageFilter _repeats = new(TimeProvider.System, TimeSpan.FromSeconds(30));
+
     internal KafkaConnectorOptions Options => _options;
 
     /// <summary>A producer of raw bytes with the configured properties.</summary>
@@ -45,8 +48,8 @@ internal sealed class KafkaClientFactory(IOptions<KafkaConnectorOptions> options
         return Build("producer", config.ClientId, scrubber, () =>
         {
             var builder = new ProducerBuilder<byte[], byte[]>(config)
-                .SetLogHandler((_, m) => ClientLog.Native(_logger, m, scrubber))
-                .SetErrorHandler((p, e) => ClientLog.Error(_logger, metrics, p.Name, e, scrubber));
+                .SetLogHandler((_, m) => ClientLog.Native(_logger, m, scrubber, _repeats))
+                .SetErrorHandler((p, e) => ClientLog.Error(_logger, metrics, p.Name, e, scrubber, _repeats));
             configure?.Invoke(builder);
             return builder.Build();
         });
@@ -69,10 +72,10 @@ internal sealed class KafkaClientFactory(IOptions<KafkaConnectorOptions> options
         return Build("consumer", config.ClientId, scrubber, () =>
         {
             var builder = new ConsumerBuilder<byte[], byte[]>(config)
-                .SetLogHandler((_, m) => ClientLog.Native(_logger, m, scrubber))
+                .SetLogHandler((_, m) => ClientLog.Native(_logger, m, scrubber, _repeats))
                 .SetErrorHandler((c, e) =>
                 {
-                    ClientLog.Error(_logger, metrics, c.Name, e, scrubber);
+                    ClientLog.Error(_logger, metrics, c.Name, e, scrubber, _repeats);
                     onError?.Invoke(c, e);
                 });
             configure?.Invoke(builder);
@@ -92,8 +95,8 @@ internal sealed class KafkaClientFactory(IOptions<KafkaConnectorOptions> options
 
         var scrubber = SecretScrubber.For(config);
         return Build("admin client", null, scrubber, () => new AdminClientBuilder(config)
-            .SetLogHandler((_, m) => ClientLog.Native(_logger, m, scrubber))
-            .SetErrorHandler((c, e) => ClientLog.Error(_logger, metrics, c.Name, e, scrubber))
+            .SetLogHandler((_, m) => ClientLog.Native(_logger, m, scrubber, _repeats))
+            .SetErrorHandler((c, e) => ClientLog.Error(_logger, metrics, c.Name, e, scrubber, _repeats))
             .Build());
     }
 
