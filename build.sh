@@ -2,8 +2,11 @@
 # KafkaConnector for .NET: the one entry point.
 #   ./build.sh test                  restore, build, run every test (non-zero exit on any failure)
 #   ./build.sh demo [-- ARGS]        run samples/ClusterDemo, passing ARGS through
+#   ./build.sh chat [-- ARGS]        run samples/ChatDemo: two web nodes, channel-mode chat, dashboard
+#                                    (--serve keeps them up for a browser, --port N, --verbose)
 #   ./build.sh broker [ARGS]         run the embedded Kafka broker until Ctrl+C/SIGTERM
 #                                    (--brokers N, --bootstrap-file PATH, --topic NAME[:PARTITIONS])
+#   ./build.sh faults [N]            the fault suite with N messages per input batch (default 5000; ./build.sh test runs 400)
 #   ./build.sh build                 restore and build only
 #   ./build.sh pack                  pack every package (src/*, the broker tool) into artifacts/packages,
 #                                    with SourceLink when origin is the GitHub repository
@@ -272,10 +275,21 @@ case "$command" in
   pack)
     pack
     ;;
+  faults)
+    build
+    say "fault suite: node processes on the standalone broker, kafka-python as the oracle, ${1:-5000} messages per batch"
+    FAULT_SUITE_MESSAGES="${1:-5000}" dotnet test tests/KafkaConnector.FaultTests -c "$configuration" --no-build --nologo \
+      --logger "console;verbosity=normal" --results-directory artifacts/test-results
+    ;;
   demo)
     [[ "${1:-}" == "--" ]] && shift
     build
     exec dotnet "$(project_dll samples/ClusterDemo ClusterDemo)" "$@"
+    ;;
+  chat)
+    [[ "${1:-}" == "--" ]] && shift
+    build
+    exec dotnet "$(project_dll samples/ChatDemo ChatDemo)" "$@"
     ;;
   broker)
     [[ "${1:-}" == "--" ]] && shift
@@ -292,7 +306,8 @@ case "$command" in
     exec dotnet "$root/benchmarks/KafkaConnector.Benchmarks/bin/Release/net10.0/kafkaconnector-bench.dll" --out "$root/artifacts/bench" "$@"
     ;;
   *)
-    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+    # The header comment, up to the first line that is not one.
+    awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
     [[ -z "$command" || "$command" == "help" || "$command" == "-h" || "$command" == "--help" ]] || exit 2
     ;;
 esac

@@ -83,7 +83,8 @@ if (bootstrapFile is not null)
 
 Console.Out.WriteLine($"bootstrap.servers={cluster.BootstrapServers}");
 Console.Out.Flush();
-Console.Error.WriteLine($"embedded Kafka broker: {brokers} broker(s) up; Ctrl+C or SIGTERM stops it");
+Console.Error.WriteLine($"embedded Kafka broker: {brokers} broker(s) up; Ctrl+C or SIGTERM stops it; 'down' or 'up' on standard input takes every broker down or up");
+_ = Task.Run(() => Control(cluster, stop.Token), stop.Token);
 
 try
 {
@@ -101,6 +102,33 @@ if (bootstrapFile is not null)
 }
 
 return 0;
+
+// Fault injection from another process: "down" and "up" lines on standard input, acknowledged on
+// standard output once done. The data stays: the brokers refuse connections while down.
+static async Task Control(EmbeddedKafkaCluster cluster, CancellationToken stop)
+{
+    while (!stop.IsCancellationRequested && await Console.In.ReadLineAsync(stop) is { } line)
+    {
+        switch (line.Trim())
+        {
+            case "down":
+                cluster.SetBrokerDown(EmbeddedKafkaCluster.AllBrokers);
+                Console.Out.WriteLine("brokers down");
+                break;
+            case "up":
+                cluster.SetBrokerUp(EmbeddedKafkaCluster.AllBrokers);
+                Console.Out.WriteLine("brokers up");
+                break;
+            case "":
+                break;
+            default:
+                Console.Error.WriteLine($"embedded Kafka broker: unknown command '{line.Trim()}' (down, up)");
+                break;
+        }
+
+        Console.Out.Flush();
+    }
+}
 
 static int Usage(string? error)
 {

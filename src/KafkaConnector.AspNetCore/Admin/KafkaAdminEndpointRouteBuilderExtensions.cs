@@ -1,0 +1,31 @@
+using KafkaConnector.AspNetCore.Admin.Internal;
+using KafkaConnector.AspNetCore.Internal;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Maps the REST endpoints that administer Kafka.</summary>
+public static class KafkaAdminEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// Maps status, cluster members, consumer lag, topics (create, describe, delete) and ACLs (add,
+    /// list, delete) under <paramref name="prefix"/> (default <c>/kafka</c>). Every Kafka operation
+    /// goes through the permission-checked <c>IKafkaConnectorApi</c> as the HTTP user (needs
+    /// <c>AddPermissions()</c>); anonymous callers get 401, denials 403, failures ProblemDetails.
+    /// Returns the route group: add your own policies with <c>RequireAuthorization(…)</c>.
+    /// </summary>
+    public static RouteGroupBuilder MapKafkaAdmin(this IEndpointRouteBuilder endpoints, string prefix = "/kafka")
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var group = endpoints.MapGroup(prefix);
+        group.AddEndpointFilter<AuthenticatedUser>()
+            .AddEndpointFilter<AdminProblems>()
+            .WithTags("Kafka")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status500InternalServerError);
+        AdminEndpoints.Map(group);
+        return group;
+    }
+}

@@ -1,0 +1,47 @@
+// A cluster node for the fault suite: one receiver on --input that writes "<node>:<value>" to
+// --output for each message it processes, keyed as the message was. Every --fail-every-th value
+// always throws (so it is retried, then dead-lettered); messages keyed --hang-key never finish.
+// Prints "ready" once it consumes, then runs until SIGTERM.
+using KafkaConnector.Cluster;
+using KafkaConnector.FaultTests.Node;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+var options = NodeOptions.Parse(args);
+if (options is null)
+{
+    Console.Error.WriteLine("usage: kafkaconnector-fault-node --bootstrap-servers B --layer L --node-id N --input T --output O [--fail-every K] [--hang-key KEY]");
+    return 2;
+}
+
+var builder = Host.CreateApplicationBuilder();
+builder.Logging.ClearProviders();
+builder.Logging.AddSimpleConsole(o => o.TimestampFormat = "HH:mm:ss.fff ").SetMinimumLevel(LogLevel.Information);
+builder.Logging.AddFilter("KafkaConnector.Client", LogLevel.Warning);
+builder.Services.AddSingleton(options);
+builder.Services.AddKafkaConnector(o =>
+{
+    o.All["bootstrap.servers"] = options.BootstrapServers;
+    o.Layer = options.Layer;
+    o.NodeId = options.NodeId;
+    // The standalone broker's classic-protocol rebalances wait session.timeout.ms - 1000.
+    o.Consumer["session.timeout.ms"] = "3000";
+    o.Consumer["heartbeat.interval.ms"] = "500";
+    o.Consumer["auto.offset.reset"] = "earliest";
+    o.System.MaxConsumerThreads = 8;
+    o.System.ReplicationFactor = 1;
+    o.Dispatch.RetryBackoff = TimeSpan.FromMilliseconds(50);
+    o.Dispatch.MaxRetryBackoff = TimeSpan.FromMilliseconds(200);
+    o.Dispatch.CommitInterval = TimeSpan.FromMilliseconds(200);
+    o.Cluster.AnnounceInterval = TimeSpan.FromSeconds(1);
+    o.Cluster.MemberTimeout = TimeSpan.FromSeconds(4);
+    o.ShutdownTimeout = TimeSpan.FromSeconds(5);
+}).AddReceiver<WorkReceiver>(options.Input);
+
+using var host = builder.Build();
+await host.StartAsync();
+await host.Services.GetRequiredService<IKafkaCluster>().WaitUntilReadyAsync();
+Console.WriteLine("ready");
+await host.WaitForShutdownAsync();
+return 0;
