@@ -191,14 +191,17 @@ run_tests() {
   return "$status"
 }
 
-# Packs every package into artifacts/packages: the libraries of src/ as built, then the broker tool.
+# Packs every package into artifacts/packages: each project of src/ as built, then the broker tool.
 # The tool gets its own output folder: packed, it carries the official librdkafka a user gets,
 # while its build output for ./build.sh broker keeps this machine's choice.
 pack_packages() { # extra dotnet pack arguments
   local out="$root/artifacts/packages"
   rm -rf "$out"
   mkdir -p "$out"
-  dotnet pack "$solution" -c "$configuration" --nologo -v q -clp:NoSummary -o "$out" "$@" >&2
+  local project
+  for project in src/*/*.csproj; do
+    dotnet pack "$project" -c "$configuration" --nologo -v q -clp:NoSummary -o "$out" "$@" >&2
+  done
   dotnet pack tools/KafkaConnector.EmbeddedBroker -c "$configuration" --nologo -v q -clp:NoSummary -o "$out" \
     -p:PackBrokerTool=true -p:OutputPath="$root/artifacts/broker-tool/bin/" "${@/--no-build/}" >&2
   say "packages in artifacts/packages: $(cd "$out" && ls -- *.nupkg | paste -sd' ' -) (and their .snupkg symbols)"
