@@ -1,4 +1,5 @@
 using KafkaConnector.Cluster;
+using KafkaConnector.Diagnostics;
 using KafkaConnector.Receivers;
 using Microsoft.Extensions.Hosting;
 
@@ -19,8 +20,11 @@ namespace KafkaConnector.Hosting;
 /// each runs once, however often the host asks.
 /// </summary>
 internal sealed class KafkaConnectorHost(
-    KafkaDispatcher dispatcher, KafkaClusterHostedService membership, KafkaConnectorSystemApi api, TimeProvider? time = null) : IHostedLifecycleService
+    KafkaDispatcher dispatcher, KafkaClusterHostedService membership, KafkaConnectorSystemApi api, IKafkaConnectorStatus status, TimeProvider? time = null) : IHostedLifecycleService
 {
+    /// <summary>Between two broker checks while start waits for them.</summary>
+    private static readonly TimeSpan BrokerRetry = TimeSpan.FromMilliseconds(250);
+
     private readonly StopBudget _budget = new(api.Clients.Options.ShutdownTimeout, time ?? TimeProvider.System);
     private readonly Lock _lock = new();
     private Task? _stopping;
@@ -32,6 +36,7 @@ internal sealed class KafkaConnectorHost(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        await WaitForBrokersAsync(cancellationToken).ConfigureAwait(false);
         await dispatcher.StartAsync(cancellationToken).ConfigureAwait(false);
         await membership.StartAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -59,6 +64,37 @@ internal sealed class KafkaConnectorHost(
         }
 
         await stopped.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>With <c>StartupBrokerTimeout</c>, start fails unless the brokers answer within it.</summary>
+    private async Task WaitForBrokersAsync(CancellationToken cancellationToken)
+    {
+        var options = api.Clients.Options;
+        var bound = options.StartupBrokerTimeout;
+        if (bound <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        var clock = time ?? TimeProvider.System;
+        var started = clock.GetTimestamp();
+        while (true)
+        {
+            var brokers = await status.GetBrokerStatusAsync(cancellationToken).ConfigureAwait(false);
+            if (brokers.IsReachable)
+            {
+                return;
+            }
+
+            if (clock.GetElapsedTime(started) >= bound)
+            {
+                var servers = api.Clients.CreateConsumerConfig(groupId: null).BootstrapServers;
+                throw new InvalidOperationException(
+                    $"KafkaConnector could not reach the brokers {servers} within KafkaConnector:StartupBrokerTimeout ({bound}): {brokers.Error ?? "no brokers reported"}.");
+            }
+
+            await Task.Delay(BrokerRetry, clock, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async Task LeaveAndDrainAsync(CancellationToken cancellationToken)
