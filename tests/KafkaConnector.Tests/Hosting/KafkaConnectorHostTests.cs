@@ -44,6 +44,17 @@ public sealed class KafkaConnectorHostTests(KafkaFixture fixture)
     }
 
     [Fact]
+    public async Task ANodeHostStoppedTwice_StopsOnceAndDoesNotThrow()
+    {
+        var node = await NodeHost.StartAsync(_cluster, NodeHost.NewLayer(), "n");
+
+        await node.Host.StopAsync(Ct);
+        await node.Host.StopAsync(Ct); // an orchestrator and a finally block may both ask
+
+        await node.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Stop_IsIdempotent_AndTheStepsRunOnce()
     {
         var services = new ServiceCollection();
