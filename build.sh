@@ -8,6 +8,8 @@
 #                                    (--brokers N, --bootstrap-file PATH, --topic NAME[:PARTITIONS])
 #   ./build.sh faults [N]            the fault suite with N messages per input batch (default 5000; ./build.sh test runs 400)
 #   ./build.sh build                 restore and build only
+#   ./build.sh pack                  pack every package (src/*, the broker tool) into artifacts/packages,
+#                                    with SourceLink when origin is the GitHub repository
 #   ./build.sh bench [ARGS]          run the benchmarks (raw Confluent.Kafka vs connector, docs/performance.md):
 #                                    table on stdout, artifacts/bench/results.json and throughput.svg;
 #                                    --quick for a smoke run (< 90 s with the build), --only GROUPS, --reps N,
@@ -136,14 +138,32 @@ build() {
   verify_native_outputs
 }
 
+# Says which broker the tests use (KafkaTestCluster decides the same way from the same variables)
+# and stops at once when the container mode has no Docker engine to run on.
+report_broker_mode() {
+  local mode="${KAFKA_TEST_BROKER:-}"
+  mode="$(echo "$mode" | tr "[:upper:]" "[:lower:]" | tr -d "[:space:]")"
+  [[ -n "$mode" ]] || mode="$([[ -n "${KAFKA_BOOTSTRAP_SERVERS:-}" ]] && echo external || echo embedded)"
+  case "$mode" in
+    embedded)
+      say "integration tests run against the embedded Kafka broker (librdkafka mock cluster); KAFKA_TEST_BROKER=external (with KAFKA_BOOTSTRAP_SERVERS) or =testcontainers for a real Kafka" ;;
+    external)
+      [[ -n "${KAFKA_BOOTSTRAP_SERVERS:-}" ]] || { say "KAFKA_TEST_BROKER=external needs KAFKA_BOOTSTRAP_SERVERS"; exit 2; }
+      say "integration tests run against the external cluster KAFKA_BOOTSTRAP_SERVERS=$KAFKA_BOOTSTRAP_SERVERS" ;;
+    testcontainers)
+      timeout 3 docker info >/dev/null 2>&1 \
+        || { say "KAFKA_TEST_BROKER=testcontainers needs a Docker engine, and none answers (DOCKER_HOST=${DOCKER_HOST:-unset}): start one, or unset KAFKA_TEST_BROKER for the embedded broker"; exit 1; }
+      say "integration tests run against Apache Kafka in a container (Testcontainers, confluentinc/cp-kafka:7.6.1)" ;;
+    *)
+      say "KAFKA_TEST_BROKER='$KAFKA_TEST_BROKER' is not a broker mode; use one of embedded, external, testcontainers"; exit 2 ;;
+  esac
+}
+
 run_tests() {
   build
-  if [[ -n "${KAFKA_BOOTSTRAP_SERVERS:-}" ]]; then
-    say "integration tests run against the external cluster KAFKA_BOOTSTRAP_SERVERS=$KAFKA_BOOTSTRAP_SERVERS"
-  else
-    say "integration tests run against the embedded Kafka broker (librdkafka mock cluster); set KAFKA_BOOTSTRAP_SERVERS to use a real cluster"
-  fi
-  local log status=0
+  report_broker_mode
+  local log status=0 packaged=0
+  package_test || packaged=1
   log="$(mktemp)"
   dotnet test "$solution" -c "$configuration" --no-build --nologo \
     --blame-hang-timeout 5m --results-directory artifacts/test-results 2>&1 | tee "$log" || status=$?
@@ -167,7 +187,79 @@ run_tests() {
     }
   ' "$log" || status=${status/#0/1}
   rm -f "$log"
+  ((packaged == 0)) || { say "the package test failed (above)"; status=1; }
   return "$status"
+}
+
+# Packs every package into artifacts/packages: each project of src/ as built, then the broker tool.
+# The tool gets its own output folder: packed, it carries the official librdkafka a user gets,
+# while its build output for ./build.sh broker keeps this machine's choice.
+pack_packages() { # extra dotnet pack arguments
+  local out="$root/artifacts/packages"
+  rm -rf "$out"
+  mkdir -p "$out"
+  local project
+  for project in src/*/*.csproj; do
+    dotnet pack "$project" -c "$configuration" --nologo -v q -clp:NoSummary -o "$out" "$@" >&2
+  done
+  dotnet pack tools/KafkaConnector.EmbeddedBroker -c "$configuration" --nologo -v q -clp:NoSummary -o "$out" \
+    -p:PackBrokerTool=true -p:OutputPath="$root/artifacts/broker-tool/bin/" "${@/--no-build/}" >&2
+  say "packages in artifacts/packages: $(cd "$out" && ls -- *.nupkg | paste -sd' ' -) (and their .snupkg symbols)"
+}
+
+pack() {
+  build
+  local origin sourcelink=()
+  origin="$(git remote get-url origin 2>/dev/null || true)"
+  if [[ "$origin" == https://github.com/* || "$origin" == git@github.com:* ]]; then
+    sourcelink=(-p:KafkaConnectorSourceLink=true -p:ContinuousIntegrationBuild=true)
+    say "SourceLink on: sources at $origin"
+  else
+    say "SourceLink off: origin '${origin:-none}' is not a GitHub repository"
+  fi
+  pack_packages "${sourcelink[@]}"
+}
+
+# The path a newcomer takes: samples/GettingStarted references the packages just packed (not the
+# projects), restores into an empty packages folder of its own so that no cached package can stand
+# in for them, runs against the embedded broker and must receive the message it sent.
+package_test() {
+  pack_packages --no-build
+  local work="$root/artifacts/package-test" feed="$root/artifacts/packages" output
+  rm -rf "$work"
+  mkdir -p "$work/packages"
+  # KafkaConnector* only from the fresh packages; anything else from the packages this machine
+  # already restored, else nuget.org.
+  cat >"$work/nuget.config" <<XML
+<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <packageSources>
+    <clear />
+    <add key="packed" value="$feed" />
+    <add key="restored" value="$(global_packages)" />
+    <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+  </packageSources>
+  <packageSourceMapping>
+    <packageSource key="packed"><package pattern="KafkaConnector" /><package pattern="KafkaConnector.*" /></packageSource>
+    <packageSource key="restored"><package pattern="*" /></packageSource>
+    <packageSource key="nuget.org"><package pattern="*" /></packageSource>
+  </packageSourceMapping>
+</configuration>
+XML
+  say "package test: samples/GettingStarted from artifacts/packages, restored into $work/packages"
+  NUGET_PACKAGES="$work/packages" dotnet restore samples/GettingStarted --configfile "$work/nuget.config" --nologo -v q >&2
+  NUGET_PACKAGES="$work/packages" dotnet build samples/GettingStarted -c "$configuration" --no-restore --nologo -v q -clp:NoSummary >&2
+  local app="$root/samples/GettingStarted/bin/$configuration/net10.0"
+  output="$(dotnet "$app/GettingStarted.dll" 2>&1)" || { say "package test failed: $output"; return 1; }
+  [[ "$output" == *"received: hello, Kafka"* ]] || { say "package test failed: expected 'received: hello, Kafka', got: $output"; return 1; }
+  # A service that references only the core gets neither HTTP nor health checks (and the deps file
+  # read is the one of the packages: it names KafkaConnector and the official librdkafka.redist).
+  local extra deps="$app/GettingStarted.deps.json"
+  grep -q '"KafkaConnector/0.1.0"' "$deps" && grep -q '"librdkafka.redist/' "$deps" \
+    || { say "package test failed: $deps does not name the KafkaConnector package and librdkafka.redist"; return 1; }
+  extra="$(grep -oE '"Microsoft\.Extensions\.(Http|Diagnostics\.HealthChecks)[^"]*"' "$deps" | sort -u | paste -sd, - || true)"
+  [[ -z "$extra" ]] || { say "package test failed: a service referencing only KafkaConnector gets $extra"; return 1; }
+  say "package test passed: the sample sent and received a message through the packages; its dependencies hold no HTTP or health-check assembly"
 }
 
 project_dll() { # project-dir assembly-name
@@ -182,6 +274,9 @@ case "$command" in
     ;;
   build)
     build
+    ;;
+  pack)
+    pack
     ;;
   faults)
     build

@@ -1,8 +1,8 @@
 using System.Reflection;
-using KafkaConnector.DependencyInjection;
 using KafkaConnector.Security;
 using KafkaConnector.Testing;
 using Microsoft.AspNetCore.Authentication;
+using KafkaConnector.EmbeddedKafka;
 
 namespace ChatDemo;
 

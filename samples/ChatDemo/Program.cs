@@ -7,6 +7,7 @@
 //   --verbose       the nodes' logs (Information and above) on stdout.
 using ChatDemo;
 using KafkaConnector.Testing;
+using KafkaConnector.EmbeddedKafka;
 
 var serve = args.Contains("--serve");
 var verbose = args.Contains("--verbose");

@@ -8,8 +8,8 @@
 using ClusterDemo;
 using KafkaConnector;
 using KafkaConnector.Cluster;
-using KafkaConnector.DependencyInjection;
 using KafkaConnector.Messages;
+using KafkaConnector.EmbeddedKafka;
 using KafkaConnector.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

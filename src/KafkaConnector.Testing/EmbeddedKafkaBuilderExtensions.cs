@@ -1,10 +1,10 @@
+using KafkaConnector.EmbeddedKafka;
+using KafkaConnector.Testing;
 using Confluent.Kafka;
 using KafkaConnector.Cluster;
-using KafkaConnector.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace KafkaConnector.Testing;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Points a connector at an <see cref="EmbeddedKafkaCluster"/>.</summary>
 public static class EmbeddedKafkaBuilderExtensions

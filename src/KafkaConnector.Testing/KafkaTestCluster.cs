@@ -1,40 +1,52 @@
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
+using KafkaConnector.EmbeddedKafka;
+using KafkaConnector.Testing.Internal;
 
 namespace KafkaConnector.Testing;
 
 /// <summary>
-/// The Kafka cluster an integration test runs against: the cluster named by the
-/// <c>KAFKA_BOOTSTRAP_SERVERS</c> environment variable when it is set, otherwise a fresh
-/// <see cref="EmbeddedKafkaCluster"/>. It hands out topic names and group ids unique to this
-/// process so that tests running side by side never see each other's messages.
+/// The Kafka cluster an integration test runs against, chosen by <c>KAFKA_TEST_BROKER</c>
+/// (<see cref="KafkaTestBrokerMode"/>): a fresh <see cref="EmbeddedKafkaCluster"/> by default, the
+/// cluster named by <c>KAFKA_BOOTSTRAP_SERVERS</c> when that is set, or a real Apache Kafka in a
+/// container (<c>KAFKA_TEST_BROKER=testcontainers</c>). It hands out topic names and group ids
+/// unique to this process so that tests running side by side never see each other's messages.
 /// </summary>
 public sealed class KafkaTestCluster : IAsyncDisposable
 {
     /// <summary>The environment variable that points tests at an external cluster.</summary>
-    public const string BootstrapServersVariable = "KAFKA_BOOTSTRAP_SERVERS";
+    public const string BootstrapServersVariable = BrokerModeSelection.BootstrapServersVariable;
+
+    /// <summary>The environment variable that chooses the broker: <c>embedded</c>, <c>external</c> or <c>testcontainers</c>.</summary>
+    public const string BrokerModeVariable = BrokerModeSelection.ModeVariable;
 
     private static long s_sequence;
     private readonly string _runId = Guid.NewGuid().ToString("N")[..8];
     private readonly Lazy<IAdminClient>? _admin;
 
     private readonly bool _ownsEmbedded = true;
+    private readonly IAsyncDisposable? _container;
 
     private KafkaTestCluster(string bootstrapServers, EmbeddedKafkaCluster? embedded, bool ownsEmbedded = true)
-        : this(bootstrapServers, embedded)
+        : this(embedded is null ? KafkaTestBrokerMode.External : KafkaTestBrokerMode.Embedded, bootstrapServers, embedded)
     {
         _ownsEmbedded = ownsEmbedded;
     }
 
-    private KafkaTestCluster(string bootstrapServers, EmbeddedKafkaCluster? embedded)
+    private KafkaTestCluster(KafkaTestBrokerMode mode, string bootstrapServers, EmbeddedKafkaCluster? embedded, IAsyncDisposable? container = null)
     {
+        Mode = mode;
         BootstrapServers = bootstrapServers;
         Embedded = embedded;
+        _container = container;
         if (embedded is null)
         {
             _admin = new Lazy<IAdminClient>(() => new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrapServers }).Build());
         }
     }
+
+    /// <summary>Which broker the tests run against.</summary>
+    public KafkaTestBrokerMode Mode { get; }
 
     /// <summary>The <c>bootstrap.servers</c> value for clients.</summary>
     public string BootstrapServers { get; }
@@ -46,19 +58,30 @@ public sealed class KafkaTestCluster : IAsyncDisposable
     public bool IsEmbedded => Embedded is not null;
 
     /// <summary>
-    /// Uses <c>KAFKA_BOOTSTRAP_SERVERS</c> when set, otherwise starts an embedded cluster of
-    /// <paramref name="embeddedBrokers"/> brokers.
+    /// Starts the broker <c>KAFKA_TEST_BROKER</c> chooses: unset, the cluster of
+    /// <c>KAFKA_BOOTSTRAP_SERVERS</c> when that is set, else an embedded cluster of
+    /// <paramref name="embeddedBrokers"/> brokers; <c>testcontainers</c>, a Kafka container.
     /// </summary>
-    public static KafkaTestCluster Start(int embeddedBrokers = 1)
-    {
-        var external = Environment.GetEnvironmentVariable(BootstrapServersVariable);
-        if (!string.IsNullOrWhiteSpace(external))
-        {
-            return new KafkaTestCluster(external.Trim(), embedded: null);
-        }
+    /// <exception cref="ArgumentException">A variable has a value that names no mode; the message names it and the allowed values.</exception>
+    /// <exception cref="InvalidOperationException">The container mode finds no Docker engine (within about 2 s); the message says what was tried.</exception>
+    public static KafkaTestCluster Start(int embeddedBrokers = 1) => StartAsync(embeddedBrokers).GetAwaiter().GetResult();
 
-        var embedded = EmbeddedKafkaCluster.Start(embeddedBrokers);
-        return new KafkaTestCluster(embedded.BootstrapServers, embedded);
+    /// <inheritdoc cref="Start"/>
+    public static async Task<KafkaTestCluster> StartAsync(int embeddedBrokers = 1, CancellationToken cancellationToken = default)
+    {
+        var (mode, external) = BrokerModeSelection.Select(
+            Environment.GetEnvironmentVariable(BrokerModeVariable), Environment.GetEnvironmentVariable(BootstrapServersVariable));
+        switch (mode)
+        {
+            case KafkaTestBrokerMode.External:
+                return new KafkaTestCluster(mode, external!, embedded: null);
+            case KafkaTestBrokerMode.Testcontainers:
+                var container = await KafkaContainerBroker.StartAsync(cancellationToken).ConfigureAwait(false);
+                return new KafkaTestCluster(mode, container.GetBootstrapAddress(), embedded: null, container);
+            default:
+                var embedded = EmbeddedKafkaCluster.Start(embeddedBrokers);
+                return new KafkaTestCluster(mode, embedded.BootstrapServers, embedded);
+        }
     }
 
     /// <summary>
@@ -129,12 +152,17 @@ public sealed class KafkaTestCluster : IAsyncDisposable
         TopicMetadataRefreshIntervalMs = 1000,
     };
 
-    /// <summary>Disposes the admin client and, when embedded, the cluster.</summary>
+    /// <summary>Disposes the admin client and the broker this instance started (embedded cluster or container).</summary>
     public async ValueTask DisposeAsync()
     {
         if (_admin is { IsValueCreated: true })
         {
             _admin.Value.Dispose();
+        }
+
+        if (_container is not null)
+        {
+            await _container.DisposeAsync().ConfigureAwait(false);
         }
 
         if (Embedded is not null && _ownsEmbedded)

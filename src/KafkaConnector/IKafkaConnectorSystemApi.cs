@@ -15,19 +15,22 @@ namespace KafkaConnector;
 /// </summary>
 public interface IKafkaConnectorSystemApi
 {
-    /// <summary>Produces on the shared producer without waiting. A delivery failure is logged and counted.</summary>
+    /// <summary>
+    /// Queues the message on the shared producer and returns without waiting for the broker (the
+    /// <c>Enqueue</c> verb on every API: queued, not awaited). A delivery failure is logged and counted.
+    /// </summary>
     /// <exception cref="ArgumentException">The message is not valid (topic name, partition); nothing was sent.</exception>
-    void Produce(KafkaMessage message);
+    void Enqueue(KafkaMessage message);
 
-    /// <summary>Produces on the shared producer; <paramref name="callback"/> gets the delivery result, success or failure.</summary>
+    /// <summary>Queues the message on the shared producer; <paramref name="callback"/> gets the delivery result, success or failure.</summary>
     /// <exception cref="ArgumentException">The message is not valid; nothing was sent.</exception>
-    void Produce(KafkaMessage message, Action<KafkaDeliveryResult> callback);
+    void Enqueue(KafkaMessage message, Action<KafkaDeliveryResult> callback);
 
-    /// <summary>Produces on <paramref name="producer"/> (e.g. from <see cref="CreateProducer"/>); <paramref name="callback"/>, if any, gets the result.</summary>
+    /// <summary>Queues the message on <paramref name="producer"/> (e.g. from <see cref="CreateProducer"/>); <paramref name="callback"/>, if any, gets the result.</summary>
     /// <exception cref="ArgumentException">The message is not valid; nothing was sent.</exception>
-    void Produce(KafkaMessage message, IProducer<byte[], byte[]> producer, Action<KafkaDeliveryResult>? callback);
+    void Enqueue(KafkaMessage message, IProducer<byte[], byte[]> producer, Action<KafkaDeliveryResult>? callback);
 
-    /// <summary>Produces on the shared producer and completes when the broker acknowledged the message.</summary>
+    /// <summary>Produces on the shared producer and completes when the broker acknowledged the message (the <c>Produce</c> verb on every API: awaited delivery).</summary>
     /// <exception cref="KafkaProduceException">The message was not delivered; the result says why.</exception>
     /// <remarks>Cancelling stops the wait, not the delivery.</remarks>
     Task<KafkaDeliveryResult> ProduceAsync(KafkaMessage message, CancellationToken cancellationToken = default);

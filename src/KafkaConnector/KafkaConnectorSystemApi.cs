@@ -45,15 +45,15 @@ internal sealed class KafkaConnectorSystemApi : IKafkaConnectorSystemApi, IAsync
 
     internal ICollection<ReactiveConsumerSession> OpenSessions => _sessions.Keys;
 
-    public void Produce(KafkaMessage message) => _sender.Send(SharedProducer(), message, callback: null);
+    public void Enqueue(KafkaMessage message) => _sender.Send(SharedProducer(), message, callback: null);
 
-    public void Produce(KafkaMessage message, Action<KafkaDeliveryResult> callback)
+    public void Enqueue(KafkaMessage message, Action<KafkaDeliveryResult> callback)
     {
         ArgumentNullException.ThrowIfNull(callback);
         _sender.Send(SharedProducer(), message, callback);
     }
 
-    public void Produce(KafkaMessage message, IProducer<byte[], byte[]> producer, Action<KafkaDeliveryResult>? callback)
+    public void Enqueue(KafkaMessage message, IProducer<byte[], byte[]> producer, Action<KafkaDeliveryResult>? callback)
     {
         ArgumentNullException.ThrowIfNull(producer);
         ThrowIfDisposed();
@@ -149,11 +149,14 @@ internal sealed class KafkaConnectorSystemApi : IKafkaConnectorSystemApi, IAsync
     /// Completes every open stream and flushes the shared producer, each within the shutdown
     /// timeout. Idempotent; later calls await the first.
     /// </summary>
-    public Task ShutdownAsync()
+    public Task ShutdownAsync() => ShutdownAsync(_clients.Options.ShutdownTimeout);
+
+    /// <summary>Completes the streams and flushes the shared producer within <paramref name="flushTimeout"/>; runs once.</summary>
+    internal Task ShutdownAsync(TimeSpan flushTimeout)
     {
         lock (_lifecycle)
         {
-            return _shutdown ??= RunShutdownAsync();
+            return _shutdown ??= RunShutdownAsync(flushTimeout);
         }
     }
 
@@ -177,11 +180,11 @@ internal sealed class KafkaConnectorSystemApi : IKafkaConnectorSystemApi, IAsync
         shutdown.GetAwaiter().GetResult(); // a failure surfaces as it would from DisposeAsync
     }
 
-    private async Task RunShutdownAsync()
+    private async Task RunShutdownAsync(TimeSpan flushTimeout)
     {
         var streams = _sessions.Keys.Select(s => Task.Run(s.Complete));
         var producer = _sharedProducer.IsValueCreated
-            ? ProducerShutdown.FlushAndDisposeAsync(_sharedProducer.Value, _clients.Options.ShutdownTimeout, _logger, _metrics)
+            ? ProducerShutdown.FlushAndDisposeAsync(_sharedProducer.Value, flushTimeout, _logger, _metrics)
             : Task.CompletedTask;
         await Task.WhenAll([.. streams, producer]).ConfigureAwait(false);
     }

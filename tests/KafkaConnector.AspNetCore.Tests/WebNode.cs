@@ -1,4 +1,3 @@
-using KafkaConnector.DependencyInjection;
 using KafkaConnector.Security;
 using KafkaConnector.Testing;
 using Microsoft.AspNetCore.Authentication;

@@ -3,7 +3,6 @@
 // always throws (so it is retried, then dead-lettered); messages keyed --hang-key never finish.
 // Prints "ready" once it consumes, then runs until SIGTERM.
 using KafkaConnector.Cluster;
-using KafkaConnector.DependencyInjection;
 using KafkaConnector.FaultTests.Node;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

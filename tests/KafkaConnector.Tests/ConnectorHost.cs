@@ -1,5 +1,4 @@
 using KafkaConnector.Configuration;
-using KafkaConnector.DependencyInjection;
 using KafkaConnector.Testing;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Confluent.Kafka;
-using KafkaConnector.DependencyInjection;
 using KafkaConnector.Messages;
+using KafkaConnector.EmbeddedKafka;
 using KafkaConnector.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -39,14 +39,14 @@ public sealed class KafkaConnectorSystemApiLifecycleTests(KafkaFixture fixture)
 
         for (var i = 0; i < 1000; i++)
         {
-            api.Produce(KafkaMessage.FromText(topic, null, $"m{i}"), results.Enqueue);
+            api.Enqueue(KafkaMessage.FromText(topic, null, $"m{i}"), results.Enqueue);
         }
 
         await host.StopAsync(ct);
 
         Assert.Equal(1000, results.Count);
         Assert.All(results, r => Assert.True(r.IsSuccess, r.ToString()));
-        Assert.Throws<ObjectDisposedException>(() => api.Produce(KafkaMessage.FromText(topic, null, "late")));
+        Assert.Throws<ObjectDisposedException>(() => api.Enqueue(KafkaMessage.FromText(topic, null, "late")));
         Assert.Throws<ObjectDisposedException>(() => api.ConsumeReactive("g", [topic]));
     }
 
@@ -65,7 +65,7 @@ public sealed class KafkaConnectorSystemApiLifecycleTests(KafkaFixture fixture)
         cluster.SetBrokerDown(EmbeddedKafkaCluster.AllBrokers);
         for (var i = 0; i < 20; i++)
         {
-            api.Produce(KafkaMessage.FromText("stuck", null, $"m{i}"), results.Enqueue);
+            api.Enqueue(KafkaMessage.FromText("stuck", null, $"m{i}"), results.Enqueue);
         }
 
         var awaiting = api.ProduceAsync(KafkaMessage.FromText("stuck", null, "awaited"), ct);

@@ -9,11 +9,7 @@ public sealed class KafkaFixture : IAsyncLifetime
 {
     public KafkaTestCluster Cluster { get; private set; } = null!;
 
-    public ValueTask InitializeAsync()
-    {
-        Cluster = KafkaTestCluster.Start();
-        return ValueTask.CompletedTask;
-    }
+    public async ValueTask InitializeAsync() => Cluster = await KafkaTestCluster.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
 
     public ValueTask DisposeAsync() => Cluster.DisposeAsync();
 }

@@ -1,6 +1,5 @@
 using KafkaConnector.Cluster;
 using KafkaConnector.Configuration;
-using KafkaConnector.DependencyInjection;
 using KafkaConnector.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

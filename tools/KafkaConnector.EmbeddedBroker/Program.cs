@@ -4,7 +4,7 @@
 // until Ctrl+C or SIGTERM. A bad argument (a topic named twice, a broker count below 1) prints
 // "error: ..." and the usage on stderr and exits 2 before any broker starts.
 using System.Runtime.InteropServices;
-using KafkaConnector.Testing;
+using KafkaConnector.EmbeddedKafka;
 
 var brokers = 1;
 string? bootstrapFile = null;

@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
+using KafkaConnector.EmbeddedKafka;
 using KafkaConnector.Testing;
 
 namespace KafkaConnector.Benchmarks.Infrastructure;

@@ -1,5 +1,4 @@
 using KafkaConnector.Configuration;
-using KafkaConnector.DependencyInjection;
 using KafkaConnector.Receivers;
 using KafkaConnector.Testing;
 using Microsoft.Extensions.DependencyInjection;

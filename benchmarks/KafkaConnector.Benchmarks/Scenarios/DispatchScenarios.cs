@@ -3,7 +3,6 @@ using System.Globalization;
 using Confluent.Kafka;
 using KafkaConnector.Benchmarks.Harness;
 using KafkaConnector.Benchmarks.Infrastructure;
-using KafkaConnector.DependencyInjection;
 using KafkaConnector.Receivers;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -5,7 +5,6 @@ using Confluent.Kafka;
 using KafkaConnector.Benchmarks.Harness;
 using KafkaConnector.Benchmarks.Infrastructure;
 using KafkaConnector.Cluster;
-using KafkaConnector.DependencyInjection;
 using KafkaConnector.Messages;
 using KafkaConnector.Receivers;
 using Microsoft.Extensions.DependencyInjection;

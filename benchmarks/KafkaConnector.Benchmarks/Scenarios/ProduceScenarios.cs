@@ -125,7 +125,7 @@ internal sealed class ProduceScenarios(ClientSettings clients, BenchSettings set
         await using (provider)
         {
             var api = provider.GetRequiredService<IKafkaConnectorSystemApi>();
-            var measurement = await MeasureAsync(counter, count, senders: 1, i => api.Produce(new KafkaMessage(topic, _keys[i & 1023], payload), callback));
+            var measurement = await MeasureAsync(counter, count, senders: 1, i => api.Enqueue(new KafkaMessage(topic, _keys[i & 1023], payload), callback));
             return measurement; // queue-full waits happen inside the connector: not observable here
         }
     }

@@ -1,6 +1,5 @@
 using KafkaConnector.AspNetCore.Channels;
 using KafkaConnector.AspNetCore.Channels.Internal;
-using KafkaConnector.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 

@@ -1,5 +1,4 @@
 using KafkaConnector.AspNetCore.Dashboard.Internal;
-using KafkaConnector.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 

@@ -1,8 +1,7 @@
 using KafkaConnector.Cluster;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace KafkaConnector.DependencyInjection;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers request handlers for <see cref="IKafkaCluster.RequestAsync"/>.</summary>
 public static class ClusterBuilderExtensions

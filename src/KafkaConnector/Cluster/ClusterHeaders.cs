@@ -8,7 +8,7 @@ namespace KafkaConnector.Cluster;
 /// kcat or any client can take part (docs/cluster.md). A record without <see cref="Type"/> is
 /// application data and goes to receivers; one with it is the cluster's own and never does.
 /// </summary>
-public static class ClusterHeaders
+internal static class ClusterHeaders
 {
     /// <summary>What the record is: <see cref="MemberType"/>, <see cref="RequestType"/> or <see cref="ReplyType"/>.</summary>
     public const string Type = "kc-type";

@@ -52,6 +52,13 @@ public sealed class KafkaConnectorOptions
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// How long host start waits for the brokers to answer before it fails, naming them (default
+    /// zero: start does not wait, and the clients keep trying in the background). Set it where a
+    /// node that cannot reach Kafka should not start at all.
+    /// </summary>
+    public TimeSpan StartupBrokerTimeout { get; set; } = TimeSpan.Zero;
+
+    /// <summary>
     /// How long a produce call waits for room when the client's local queue is full
     /// (<c>queue.buffering.max.messages</c>) before it reports <c>Local_QueueFull</c> (default 30 s).
     /// </summary>

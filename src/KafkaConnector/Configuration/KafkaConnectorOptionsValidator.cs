@@ -77,6 +77,10 @@ internal sealed partial class KafkaConnectorOptionsValidator : IValidateOptions<
         Positive(failures, "Reactive:CommitInterval", options.Reactive.CommitInterval);
         Positive(failures, "Reactive:PollInterval", options.Reactive.PollInterval);
         Positive(failures, "ShutdownTimeout", options.ShutdownTimeout);
+        if (options.StartupBrokerTimeout < TimeSpan.Zero)
+        {
+            failures.Add($"{Section}:StartupBrokerTimeout = {options.StartupBrokerTimeout} must be zero (do not wait) or more.");
+        }
         if (options.System.TopicPrefix is null || (options.System.TopicPrefix.Length > 0 && !TopicNamePart().IsMatch(options.System.TopicPrefix)))
         {
             failures.Add($"{Section}:System:TopicPrefix = '{options.System.TopicPrefix}' must be letters, digits, '.', '_' or '-'.");
@@ -141,7 +145,7 @@ internal sealed partial class KafkaConnectorOptionsValidator : IValidateOptions<
             return;
         }
 
-        var variable = DependencyInjection.KafkaConnectorServiceCollectionExtensions.BootstrapServersVariable;
+        var variable = Microsoft.Extensions.DependencyInjection.KafkaConnectorServiceCollectionExtensions.BootstrapServersVariable;
         if (!producer && !consumer)
         {
             failures.Add($"{Section}:All:bootstrap.servers is required (or the {variable} environment variable, or bootstrap.servers in both the Producer and Consumer sections).");

@@ -1,15 +1,16 @@
+using KafkaConnector;
 using KafkaConnector.Admin;
+using KafkaConnector.Hosting;
 using KafkaConnector.Cluster;
 using KafkaConnector.Configuration;
 using KafkaConnector.Diagnostics;
 using KafkaConnector.Receivers;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace KafkaConnector.DependencyInjection;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers KafkaConnector in a service collection.</summary>
 public static class KafkaConnectorServiceCollectionExtensions
@@ -74,7 +75,6 @@ public static class KafkaConnectorServiceCollectionExtensions
         services.TryAddSingleton<IKafkaConnectorSystemApi>(sp => sp.GetRequiredService<KafkaConnectorSystemApi>());
         services.TryAddSingleton<KafkaAdminApi>();
         services.TryAddSingleton<IKafkaAdminApi>(sp => sp.GetRequiredService<KafkaAdminApi>());
-        services.TryAddSingleton<Connect.IKafkaConnectTopicDeleter, AdminTopicDeleter>();
         services.TryAddSingleton<NodeIdentity>();
         services.TryAddSingleton<ReceiverRegistry>();
         services.TryAddSingleton<IKafkaReceiverRegistry>(sp => sp.GetRequiredService<ReceiverRegistry>());
@@ -83,13 +83,13 @@ public static class KafkaConnectorServiceCollectionExtensions
         services.TryAddSingleton<IKafkaCluster>(sp => sp.GetRequiredService<KafkaCluster>());
         services.TryAddSingleton<IClusterTrafficHandler>(sp => sp.GetRequiredService<KafkaCluster>());
         services.TryAddSingleton<KafkaDispatcher>();
+        services.TryAddSingleton<IKafkaConnectorStatus, KafkaConnectorStatus>();
         services.TryAddSingleton<KafkaClusterHostedService>();
 
-        // Started in this order and stopped in reverse: membership leaves first, then the
-        // dispatcher drains and commits, then the shared producer is flushed.
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KafkaConnectorHostedService>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DispatcherHostedService>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ClusterHostedServiceAdapter>());
+        // One hosted service owns the order: membership leaves, the dispatcher drains and commits,
+        // then the shared producer is flushed, within one budget (Hosting/KafkaConnectorHost.cs).
+        services.TryAddSingleton<KafkaConnectorHost>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KafkaConnectorHost>(sp => sp.GetRequiredService<KafkaConnectorHost>()));
 
         return new KafkaConnectorBuilder(services, section);
     }
@@ -118,22 +118,6 @@ public static class KafkaConnectorServiceCollectionExtensions
         // Blank spellings (bootstrap_servers="") would otherwise win the merge over the filled value.
         spellings.ForEach(k => options.All.Remove(k));
         options.All[BootstrapServers] = fromEnvironment.Trim();
-    }
-
-    // Adapters so that TryAddEnumerable can tell the hosted services apart by implementation type
-    // while the services themselves stay resolvable singletons.
-    private sealed class DispatcherHostedService(KafkaDispatcher dispatcher) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken) => dispatcher.StartAsync(cancellationToken);
-
-        public Task StopAsync(CancellationToken cancellationToken) => dispatcher.StopAsync(cancellationToken);
-    }
-
-    private sealed class ClusterHostedServiceAdapter(KafkaClusterHostedService cluster) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken) => cluster.StartAsync(cancellationToken);
-
-        public Task StopAsync(CancellationToken cancellationToken) => cluster.StopAsync(cancellationToken);
     }
 
     private sealed record KafkaConnectorBuilder(IServiceCollection Services, IConfiguration? Configuration) : IKafkaConnectorBuilder;

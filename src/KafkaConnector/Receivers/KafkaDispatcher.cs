@@ -73,6 +73,7 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
     private volatile Error? _fatal;
     private DateTimeOffset _startedAt;
     private long _lastPollTicks;
+    private long _drainTimeoutTicks;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _consecutiveDeadLetters = new(StringComparer.Ordinal);
 
     public KafkaDispatcher(
@@ -145,13 +146,17 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
         return Task.CompletedTask;
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StopAsync(CancellationToken cancellationToken) => StopWithinAsync(_options.ShutdownTimeout, cancellationToken);
+
+    /// <summary>Stops polling; running work gets <paramref name="drainTimeout"/> to finish before its token fires.</summary>
+    internal async Task StopWithinAsync(TimeSpan drainTimeout, CancellationToken cancellationToken)
     {
         _registry.Changed -= OnReceiversChanged;
+        Volatile.Write(ref _drainTimeoutTicks, drainTimeout.Ticks);
         await _stopPolling.CancelAsync().ConfigureAwait(false);
-        // The poll thread drains, commits and closes within ShutdownTimeout; the margin covers the close itself.
+        // The poll thread drains, commits and closes within the drain timeout; the margin covers the close itself.
         // Past it the host's stop goes on: the thread ends on its own when librdkafka's close returns.
-        var bound = _options.ShutdownTimeout + TimeSpan.FromSeconds(5);
+        var bound = drainTimeout + TimeSpan.FromSeconds(5);
         try
         {
             await _stopped.Task.WaitAsync(bound, cancellationToken).ConfigureAwait(false);
@@ -686,10 +691,11 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
     private void Shutdown()
     {
         _stopping = true;
-        // Work already running gets ShutdownTimeout to finish; then its token fires and it is abandoned.
-        if (!SpinWait.SpinUntil(() => InFlight == 0, _options.ShutdownTimeout))
+        // Work already running gets the drain timeout to finish; then its token fires and it is abandoned.
+        var drainTimeout = TimeSpan.FromTicks(Volatile.Read(ref _drainTimeoutTicks));
+        if (!SpinWait.SpinUntil(() => InFlight == 0, drainTimeout))
         {
-            DispatchLog.StopTimedOut(_logger, InFlight, _options.ShutdownTimeout);
+            DispatchLog.StopTimedOut(_logger, InFlight, drainTimeout);
             _hardStop.Cancel();
             SpinWait.SpinUntil(() => InFlight == 0, TimeSpan.FromSeconds(1));
         }

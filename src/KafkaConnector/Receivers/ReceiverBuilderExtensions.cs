@@ -1,9 +1,8 @@
 using System.Reflection;
 using KafkaConnector.Receivers;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace KafkaConnector.DependencyInjection;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers <see cref="IKafkaMessageReceiver"/> implementations.</summary>
 public static class ReceiverBuilderExtensions

@@ -21,7 +21,7 @@ namespace KafkaConnector.Security;
 /// as its counterpart on <see cref="IKafkaConnectorSystemApi"/> or <see cref="IKafkaAdminApi"/> and
 /// throws what that throws.
 /// </remarks>
-public partial interface IKafkaConnectorApi
+public interface IKafkaConnectorApi
 {
     /// <summary>Checks <see cref="KafkaConnectorAction.Produce"/> on the message's topic, produces, and completes when the broker acknowledged the message.</summary>
     /// <exception cref="KafkaPermissionDeniedException">The caller may not produce to the topic; nothing was sent.</exception>

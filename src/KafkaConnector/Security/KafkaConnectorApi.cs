@@ -8,9 +8,8 @@ namespace KafkaConnector.Security;
 
 /// <inheritdoc cref="IKafkaConnectorApi"/>
 /// <remarks>Each method demands its action through the gate, then forwards to the system side unchanged.</remarks>
-internal sealed partial class KafkaConnectorApi(IKafkaConnectorSystemApi system, IKafkaAdminApi admin, PermissionGate gate, IServiceProvider services) : IKafkaConnectorApi
+internal sealed class KafkaConnectorApi(IKafkaConnectorSystemApi system, IKafkaAdminApi admin, PermissionGate gate) : IKafkaConnectorApi
 {
-    private readonly IServiceProvider _services = services;
     private readonly IKafkaConnectorSystemApi _system = system;
     private readonly IKafkaAdminApi _admin = admin;
     private readonly PermissionGate _gate = gate;
@@ -28,11 +27,11 @@ internal sealed partial class KafkaConnectorApi(IKafkaConnectorSystemApi system,
         await _gate.DemandAsync(principal, KafkaConnectorAction.Produce, message.Topic, cancellationToken).ConfigureAwait(false);
         if (callback is null)
         {
-            _system.Produce(message);
+            _system.Enqueue(message);
         }
         else
         {
-            _system.Produce(message, callback);
+            _system.Enqueue(message, callback);
         }
     }
 

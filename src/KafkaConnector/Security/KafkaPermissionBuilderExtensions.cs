@@ -1,9 +1,8 @@
-using KafkaConnector.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection;
+using KafkaConnector.Security;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
-namespace KafkaConnector.Security;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the permission-checked <see cref="IKafkaConnectorApi"/>.</summary>
 public static class KafkaPermissionBuilderExtensions
@@ -23,7 +22,7 @@ public static class KafkaPermissionBuilderExtensions
         if (!services.Any(d => d.ServiceType == typeof(PermissionsMarker)))
         {
             services.AddSingleton<PermissionsMarker>();
-            services.AddSingleton(new Configuration.KafkaConnectorModuleSection(KafkaPermissionOptions.SectionName));
+            services.AddSingleton(new KafkaConnector.Configuration.KafkaConnectorModuleSection(KafkaPermissionOptions.SectionName));
             if (builder.Configuration is { } configuration)
             {
                 options.Bind(configuration.GetSection(KafkaPermissionOptions.SectionName));
@@ -40,6 +39,7 @@ public static class KafkaPermissionBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KafkaPermissionOptions>, KafkaPermissionOptionsValidator>());
         services.TryAddSingleton<IKafkaPermissionEvaluator, RulePermissionEvaluator>();
         services.TryAddSingleton<PermissionGate>();
+        services.TryAddSingleton<IKafkaPermissionGate>(sp => sp.GetRequiredService<PermissionGate>());
         services.TryAddSingleton<IKafkaConnectorApi, KafkaConnectorApi>();
         return builder;
     }

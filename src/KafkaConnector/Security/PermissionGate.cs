@@ -9,7 +9,7 @@ namespace KafkaConnector.Security;
 /// (audit) and counts every refusal. A refusal throws <see cref="KafkaPermissionDeniedException"/>;
 /// an evaluator that throws refuses too, with its own exception.
 /// </summary>
-internal sealed class PermissionGate(IKafkaPermissionEvaluator evaluator, KafkaConnectorMetrics metrics, ILoggerFactory loggerFactory)
+internal sealed class PermissionGate(IKafkaPermissionEvaluator evaluator, KafkaConnectorMetrics metrics, ILoggerFactory loggerFactory) : IKafkaPermissionGate
 {
     internal const string AuditCategory = "KafkaConnector.Security.Audit";
     internal const string Denied = "denied";
@@ -18,18 +18,16 @@ internal sealed class PermissionGate(IKafkaPermissionEvaluator evaluator, KafkaC
 
     private readonly ILogger _audit = loggerFactory.CreateLogger(AuditCategory);
 
-    /// <summary>Demands <paramref name="action"/> on every resource, in order; the first refusal ends the check.</summary>
-    public async ValueTask DemandAsync(ClaimsPrincipal principal, KafkaConnectorAction action, IEnumerable<string> resources, CancellationToken cancellationToken)
+    public async ValueTask DemandAsync(ClaimsPrincipal principal, KafkaConnectorAction action, IEnumerable<string> resources, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(resources);
         foreach (var resource in resources.Distinct(StringComparer.Ordinal))
         {
             await DemandAsync(principal, action, resource, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Returns when <paramref name="principal"/> may perform <paramref name="action"/> on <paramref name="resource"/>; throws otherwise.</summary>
-    /// <exception cref="KafkaPermissionDeniedException">The evaluator said no.</exception>
-    public async ValueTask DemandAsync(ClaimsPrincipal principal, KafkaConnectorAction action, string resource, CancellationToken cancellationToken)
+    public async ValueTask DemandAsync(ClaimsPrincipal principal, KafkaConnectorAction action, string resource, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(principal);
         ArgumentNullException.ThrowIfNull(resource);

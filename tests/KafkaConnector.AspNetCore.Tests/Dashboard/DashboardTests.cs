@@ -1,5 +1,4 @@
 using System.Net;
-using KafkaConnector.DependencyInjection;
 using KafkaConnector.Messages;
 using KafkaConnector.Receivers;
 using KafkaConnector.Testing;

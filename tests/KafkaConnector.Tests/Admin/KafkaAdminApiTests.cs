@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using KafkaConnector.Admin;
+using KafkaConnector.EmbeddedKafka;
 using KafkaConnector.Testing;
 using Microsoft.Extensions.DependencyInjection;
 

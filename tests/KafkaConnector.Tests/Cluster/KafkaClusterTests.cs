@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Text;
 using Confluent.Kafka;
 using KafkaConnector.Cluster;
-using KafkaConnector.DependencyInjection;
 using KafkaConnector.Messages;
 using KafkaConnector.Testing;
 using KafkaConnector.Tests.Receivers;

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using Confluent.Kafka;
 using KafkaConnector.Messages;
-using KafkaConnector.DependencyInjection;
 using KafkaConnector.Receivers;
 using KafkaConnector.Testing;
 using KafkaConnector.Tests.Receivers;
 using Microsoft.Extensions.DependencyInjection;
+using KafkaConnector.EmbeddedKafka;
 
 namespace KafkaConnector.Tests.Cluster;
 

@@ -1,5 +1,4 @@
 using KafkaConnector.Configuration;
-using KafkaConnector.DependencyInjection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -152,8 +151,8 @@ public sealed class KafkaConnectorOptionsTests
         services.AddKafkaConnector(o => (o.Layer, o.NodeId) = ("l", "n"));
 
         Assert.Single(services, d => d.ServiceType == typeof(IKafkaConnectorSystemApi));
-        // System API, dispatcher and membership: each once.
-        Assert.Equal(3, services.Count(d => d.ServiceType == typeof(IHostedService)));
+        // One hosted service owns the system API, the dispatcher and membership.
+        Assert.Single(services, d => d.ServiceType == typeof(IHostedService));
         var options = services.BuildServiceProvider().GetRequiredService<IOptions<KafkaConnectorOptions>>().Value;
         Assert.Equal("a:1", options.All["bootstrap.servers"]);
         Assert.Equal("l", options.Layer);

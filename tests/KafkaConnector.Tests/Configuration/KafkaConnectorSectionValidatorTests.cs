@@ -1,5 +1,4 @@
 using KafkaConnector.Configuration;
-using KafkaConnector.DependencyInjection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

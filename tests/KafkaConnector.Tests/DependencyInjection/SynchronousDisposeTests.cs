@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using KafkaConnector.Cluster;
-using KafkaConnector.Connect;
-using KafkaConnector.DependencyInjection;
+using KafkaConnector.Diagnostics;
 using KafkaConnector.Messages;
 using KafkaConnector.Security;
+using KafkaConnector.EmbeddedKafka;
 using KafkaConnector.Testing;
 using KafkaConnector.Tests.Receivers;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,9 +29,7 @@ public sealed class SynchronousDisposeTests(KafkaFixture fixture)
             })
             .AddReceiver<RecordingReceiver>(topic)
             .AddRequestHandler<EchoHandler>("echo")
-            .AddPermissions()
-            .AddKafkaConnect(o => o.Url = "http://localhost:8083")
-            .AddKafkaHealthChecks();
+            .AddPermissions();
         return (services, services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true }));
     }
 
@@ -61,7 +59,7 @@ public sealed class SynchronousDisposeTests(KafkaFixture fixture)
         var results = new ConcurrentQueue<KafkaDeliveryResult>();
         for (var i = 0; i < 100; i++)
         {
-            api.Produce(KafkaMessage.FromText(topic, null, $"m{i}"), results.Enqueue);
+            api.Enqueue(KafkaMessage.FromText(topic, null, $"m{i}"), results.Enqueue);
         }
 
         var error = Record.Exception(provider.Dispose);
@@ -70,12 +68,11 @@ public sealed class SynchronousDisposeTests(KafkaFixture fixture)
         Assert.Contains(typeof(IKafkaConnectorSystemApi), resolved);
         Assert.Contains(typeof(IKafkaCluster), resolved);
         Assert.Contains(typeof(IKafkaConnectorApi), resolved);
-        Assert.Contains(typeof(IKafkaConnectClient), resolved);
-        Assert.Contains(typeof(Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckService), resolved);
+        Assert.Contains(typeof(IKafkaConnectorStatus), resolved);
         Assert.Equal(100, results.Count); // flushed before Dispose returned
         Assert.All(results, r => Assert.True(r.IsSuccess, r.ToString()));
         await completed.Task.WaitAsync(WaitLimit, ct);
-        Assert.Throws<ObjectDisposedException>(() => api.Produce(KafkaMessage.FromText(topic, null, "late")));
+        Assert.Throws<ObjectDisposedException>(() => api.Enqueue(KafkaMessage.FromText(topic, null, "late")));
     }
 
     [Fact]
@@ -116,7 +113,7 @@ public sealed class SynchronousDisposeTests(KafkaFixture fixture)
         cluster.SetBrokerDown(EmbeddedKafkaCluster.AllBrokers);
         for (var i = 0; i < 20; i++)
         {
-            api.Produce(KafkaMessage.FromText("stuck", null, $"m{i}"), results.Enqueue);
+            api.Enqueue(KafkaMessage.FromText("stuck", null, $"m{i}"), results.Enqueue);
         }
 
         var watch = System.Diagnostics.Stopwatch.StartNew();

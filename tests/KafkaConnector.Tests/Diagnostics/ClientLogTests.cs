@@ -1,4 +1,3 @@
-using KafkaConnector.DependencyInjection;
 using KafkaConnector.Messages;
 using KafkaConnector.Testing;
 using KafkaConnector.Tests.Security;
@@ -27,7 +26,7 @@ public sealed class ClientLogTests
         using var metrics = new MetricRecorder(provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         var api = provider.GetRequiredService<IKafkaConnectorSystemApi>();
 
-        api.Produce(new KafkaMessage("orders", null, [1]));
+        api.Enqueue(new KafkaMessage("orders", null, [1]));
         await Eventually.UntilAsync(() => metrics.Sum("kafkaconnector.client.errors") >= 6, TimeSpan.FromSeconds(30),
             () => $"6 client errors counted, saw {metrics.Sum("kafkaconnector.client.errors")}", ct);
 

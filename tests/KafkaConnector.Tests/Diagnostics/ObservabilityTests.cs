@@ -2,12 +2,12 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using KafkaConnector.Cluster;
-using KafkaConnector.DependencyInjection;
+using KafkaConnector.Diagnostics;
 using KafkaConnector.Messages;
 using KafkaConnector.Receivers;
+using KafkaConnector.EmbeddedKafka;
 using KafkaConnector.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace KafkaConnector.Tests.Diagnostics;
 
@@ -142,60 +142,60 @@ public sealed class ObservabilityTests(KafkaFixture fixture)
     }
 
     [Fact]
-    public async Task HealthChecks_GoUnhealthyWhenTheBrokerIsDown_AndRecover()
+    public async Task BrokerStatus_ReportsUnreachableWhenTheBrokerIsDown_AndRecovers()
     {
         await using var embedded = EmbeddedKafkaCluster.Start();
         await using var cluster = KafkaTestCluster.ForEmbedded(embedded); // its own broker: this test takes it down
-        await using var node = await NodeHost.StartAsync(cluster, NodeHost.NewLayer(), "n", b => b.AddKafkaHealthChecks());
-        var health = node.Host.Services.GetRequiredService<HealthCheckService>();
+        await using var node = await NodeHost.StartAsync(cluster, NodeHost.NewLayer(), "n");
+        var status = node.Host.Services.GetRequiredService<IKafkaConnectorStatus>();
 
-        var before = await health.CheckHealthAsync(Ct);
-        Assert.Equal(HealthStatus.Healthy, before.Status);
-        Assert.Equal(["kafka-brokers", "kafka-dispatcher", "kafka-receivers"], before.Entries.Keys.Order());
+        var before = await status.GetBrokerStatusAsync(Ct);
+        Assert.True(before.IsReachable, before.Error);
+        Assert.Equal(1, before.BrokerCount);
+        Assert.True(status.GetDispatcherStatus() is { IsRunning: true, HasStopped: false, IsStalled: false, FatalError: null });
 
         embedded.SetBrokerDown(EmbeddedKafkaCluster.AllBrokers);
-        var down = await health.CheckHealthAsync(r => r.Name == "kafka-brokers", Ct);
-        Assert.Equal(HealthStatus.Unhealthy, down.Status);
-        Assert.Contains("unreachable", down.Entries["kafka-brokers"].Description, StringComparison.Ordinal);
+        var down = await status.GetBrokerStatusAsync(Ct);
+        Assert.False(down.IsReachable);
+        Assert.NotNull(down.Error);
 
         embedded.SetBrokerUp(EmbeddedKafkaCluster.AllBrokers);
-        HealthReport? after = null;
+        KafkaBrokerStatus? after = null;
         await Eventually.UntilAsync(
             () =>
             {
-                after = health.CheckHealthAsync(Ct).GetAwaiter().GetResult();
-                return after.Status == HealthStatus.Healthy;
+                after = status.GetBrokerStatusAsync(Ct).GetAwaiter().GetResult();
+                return after.IsReachable;
             },
             WaitLimit,
-            () => $"healthy again, saw {after?.Status}",
+            () => $"brokers reachable again, saw error '{after?.Error}'",
             Ct);
     }
 
     [Fact]
-    public async Task ReceiverHealth_DegradesWhenAReceiverKeepsDeadLettering()
+    public async Task DispatcherStatus_CountsDeadLettersInARow_PerReceiver()
     {
         var topic = await _cluster.CreateNewTopicAsync("sick", 1, Ct);
         await using var node = await NodeHost.StartAsync(_cluster, NodeHost.NewLayer(), "n",
-            b => b.AddReceiver<FailOnBadReceiver>(topic).AddKafkaHealthChecks(),
+            b => b.AddReceiver<FailOnBadReceiver>(topic),
             o => o.Dispatch.MaxRetries = 0);
-        var health = node.Host.Services.GetRequiredService<HealthCheckService>();
+        var status = node.Host.Services.GetRequiredService<IKafkaConnectorStatus>();
 
         for (var i = 0; i < 3; i++)
         {
             await node.Api.ProduceAsync(KafkaMessage.FromText(topic, "k", "bad"), Ct);
         }
 
-        HealthReport? report = null;
+        IReadOnlyDictionary<string, int>? seen = null;
         await Eventually.UntilAsync(
             () =>
             {
-                report = health.CheckHealthAsync(r => r.Name == "kafka-receivers", Ct).GetAwaiter().GetResult();
-                return report.Status == HealthStatus.Degraded;
+                seen = status.GetDispatcherStatus().ConsecutiveDeadLetters;
+                return seen.TryGetValue(nameof(FailOnBadReceiver), out var count) && count == 3;
             },
             WaitLimit,
-            () => $"degraded, saw {report?.Status}",
+            () => $"3 dead letters in a row for {nameof(FailOnBadReceiver)}, saw [{string.Join(", ", seen?.Select(p => $"{p.Key}={p.Value}") ?? [])}]",
             Ct);
-        Assert.Contains("FailOnBadReceiver (3)", report!.Entries["kafka-receivers"].Description, StringComparison.Ordinal);
     }
 
     private sealed class FailOnBadReceiver : IKafkaMessageReceiver

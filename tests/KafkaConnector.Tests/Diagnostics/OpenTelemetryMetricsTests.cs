@@ -6,6 +6,8 @@ using OpenTelemetry.Metrics;
 namespace KafkaConnector.Tests.Diagnostics;
 
 /// <summary>The metrics as an application sees them through OpenTelemetry's SDK with its default settings.</summary>
+/// <remarks>Alone: the SDK listens to every meter named KafkaConnector in the process, other tests' hosts included.</remarks>
+[Collection(SerialTests.Name)]
 public sealed class OpenTelemetryMetricsTests
 {
     private static (List<Metric> Exported, Action Flush, IDisposable Scope) Export(Action<KafkaConnectorMetrics> record)

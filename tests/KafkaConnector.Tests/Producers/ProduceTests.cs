@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Confluent.Kafka;
 using KafkaConnector.Messages;
+using KafkaConnector.EmbeddedKafka;
 using KafkaConnector.Testing;
 
 namespace KafkaConnector.Tests.Producers;
@@ -73,7 +74,7 @@ public sealed class ProduceTests(KafkaFixture fixture)
 
         for (var i = 0; i < 100; i++)
         {
-            host.Api.Produce(KafkaMessage.FromText(topic, $"k{i}", $"v{i}"));
+            host.Api.Enqueue(KafkaMessage.FromText(topic, $"k{i}", $"v{i}"));
         }
 
         var values = ReadBack(topic, 100).Select(r => System.Text.Encoding.UTF8.GetString(r.Message.Value)).ToHashSet();
@@ -89,7 +90,7 @@ public sealed class ProduceTests(KafkaFixture fixture)
 
         for (var i = 0; i < 50; i++)
         {
-            host.Api.Produce(KafkaMessage.FromText(topic, null, $"v{i}"), results.Add);
+            host.Api.Enqueue(KafkaMessage.FromText(topic, null, $"v{i}"), results.Add);
         }
 
         await Eventually.UntilAsync(() => results.Count == 50, WaitLimit, () => $"50 delivery callbacks, got {results.Count}", TestContext.Current.CancellationToken);
@@ -105,7 +106,7 @@ public sealed class ProduceTests(KafkaFixture fixture)
         using var producer = host.Api.CreateProducer("chosen-client");
         var delivered = new TaskCompletionSource<KafkaDeliveryResult>();
 
-        host.Api.Produce(KafkaMessage.FromText(topic, "k", "on my producer"), producer, r => delivered.TrySetResult(r));
+        host.Api.Enqueue(KafkaMessage.FromText(topic, "k", "on my producer"), producer, r => delivered.TrySetResult(r));
         // Only this producer's queue holds the message until it is flushed.
         Assert.Equal(0, producer.Flush(WaitLimit));
 
@@ -134,7 +135,7 @@ public sealed class ProduceTests(KafkaFixture fixture)
     {
         await using var host = ConnectorHost.Create(_cluster);
 
-        var error = Assert.ThrowsAny<ArgumentException>(() => host.Api.Produce(new KafkaMessage(topic, null, [1])));
+        var error = Assert.ThrowsAny<ArgumentException>(() => host.Api.Enqueue(new KafkaMessage(topic, null, [1])));
 
         Assert.Equal("message.Topic", error.ParamName);
         if (topic.Length > 0)
@@ -146,11 +147,11 @@ public sealed class ProduceTests(KafkaFixture fixture)
     [Theory]
     [InlineData("__consumer_offsets")]
     [InlineData("__transaction_state")]
-    public async Task Produce_ToAnInternalTopic_IsRefused(string topic)
+    public async Task Enqueue_ToAnInternalTopic_IsRefused(string topic)
     {
         await using var host = ConnectorHost.Create(_cluster);
 
-        var error = Assert.Throws<ArgumentException>(() => host.Api.Produce(new KafkaMessage(topic, null, [1])));
+        var error = Assert.Throws<ArgumentException>(() => host.Api.Enqueue(new KafkaMessage(topic, null, [1])));
 
         Assert.Equal("message.Topic", error.ParamName);
         Assert.Contains($"'{topic}' is one of Kafka's internal topics", error.Message, StringComparison.Ordinal);
@@ -161,7 +162,7 @@ public sealed class ProduceTests(KafkaFixture fixture)
     {
         await using var host = ConnectorHost.Create(_cluster);
 
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => host.Api.Produce(new KafkaMessage("ok", null, [1]) { Partition = -3 }));
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => host.Api.Enqueue(new KafkaMessage("ok", null, [1]) { Partition = -3 }));
 
         Assert.Equal("message.Partition", error.ParamName);
     }
@@ -187,7 +188,7 @@ public sealed class ProduceTests(KafkaFixture fixture)
 
         cluster.SetBrokerDown(EmbeddedKafkaCluster.AllBrokers);
         var callback = new TaskCompletionSource<KafkaDeliveryResult>();
-        host.Api.Produce(KafkaMessage.FromText("outage", null, "lost?"), r => callback.TrySetResult(r));
+        host.Api.Enqueue(KafkaMessage.FromText("outage", null, "lost?"), r => callback.TrySetResult(r));
         var awaited = await Assert.ThrowsAsync<KafkaProduceException>(() => host.Api.ProduceAsync(KafkaMessage.FromText("outage", null, "lost too?"), TestContext.Current.CancellationToken));
 
         var reported = await callback.Task.WaitAsync(WaitLimit, TestContext.Current.CancellationToken);
@@ -204,7 +205,7 @@ public sealed class ProduceTests(KafkaFixture fixture)
         var topic = await _cluster.CreateNewTopicAsync("produce-throw", 1, TestContext.Current.CancellationToken);
         await using var host = ConnectorHost.Create(_cluster);
 
-        host.Api.Produce(KafkaMessage.FromText(topic, null, "first"), _ => throw new InvalidOperationException("callback bug"));
+        host.Api.Enqueue(KafkaMessage.FromText(topic, null, "first"), _ => throw new InvalidOperationException("callback bug"));
         var second = await host.Api.ProduceAsync(KafkaMessage.FromText(topic, null, "second"), TestContext.Current.CancellationToken);
 
         Assert.Equal(1, second.Offset);

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 using Confluent.Kafka;
-using KafkaConnector.DependencyInjection;
 using KafkaConnector.Messages;
 using KafkaConnector.Receivers;
 using KafkaConnector.Testing;
@@ -101,7 +100,7 @@ public sealed class KafkaDispatcherTests(KafkaFixture fixture)
         await Eventually.UntilAsync(
             () =>
             {
-                node.Api.Produce(KafkaMessage.FromText(topic, "probe", "probe"));
+                node.Api.Enqueue(KafkaMessage.FromText(topic, "probe", "probe"));
                 return !runtime.Received.IsEmpty;
             },
             WaitLimit,
@@ -274,10 +273,9 @@ public sealed class KafkaDispatcherTests(KafkaFixture fixture)
         var receiver = new BlockingReceiver();
         await using var node = await NodeHost.StartAsync(_cluster, NodeHost.NewLayer(), "n", b => b.AddReceiver<BlockingReceiver>(topic), services: s => s.AddSingleton(receiver));
 
-        for (var k = 0; k < 4; k++)
-        {
-            await node.Api.ProduceAsync(KafkaMessage.FromText(topic, $"key-{k}", "x"), Ct);
-        }
+        // Sent together so that they arrive in one fetch: one at a time, a slow machine can take longer
+        // than a receiver's 300 ms block between two arrivals, and nothing could overlap.
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(k => node.Api.ProduceAsync(KafkaMessage.FromText(topic, $"key-{k}", "x"), Ct)));
 
         await Eventually.UntilAsync(() => receiver.Done == 4, WaitLimit, () => $"4 messages, got {receiver.Done}", Ct);
         Assert.DoesNotContain("kafka-dispatcher", receiver.Threads);

@@ -7,6 +7,7 @@ using KafkaConnector.Admin;
 using KafkaConnector.Consumers;
 using KafkaConnector.Messages;
 using KafkaConnector.Security;
+using KafkaConnector.EmbeddedKafka;
 using KafkaConnector.Testing;
 
 namespace KafkaConnector.Tests.Security;
@@ -28,7 +29,7 @@ public sealed class KafkaConnectorApiPermissionMatrixTests(KafkaFixture fixture)
             KafkaConnectorAction.Produce, c => c.Topic, "IKafkaConnectorSystemApi.ProduceAsync",
             (c, p) => c.Api.ProduceAsync(p, KafkaMessage.FromText(c.Topic, null, "m"), c.Ct)),
         ["EnqueueAsync(ClaimsPrincipal, KafkaMessage, Action<KafkaDeliveryResult>, CancellationToken)"] = new(
-            KafkaConnectorAction.Produce, c => c.Topic, "IKafkaConnectorSystemApi.Produce",
+            KafkaConnectorAction.Produce, c => c.Topic, "IKafkaConnectorSystemApi.Enqueue",
             (c, p) => c.Api.EnqueueAsync(p, KafkaMessage.FromText(c.Topic, null, "m"), _ => { }, c.Ct).AsTask()),
         ["ConsumeReactiveAsync(ClaimsPrincipal, String, KafkaSubscription, KafkaReactiveConsumeOptions, CancellationToken)"] = new(
             KafkaConnectorAction.Consume, c => c.Topic, "IKafkaConnectorSystemApi.ConsumeReactive",
@@ -75,33 +76,6 @@ public sealed class KafkaConnectorApiPermissionMatrixTests(KafkaFixture fixture)
         ["ListAclsAsync(ClaimsPrincipal, KafkaAclFilter, CancellationToken)"] = new(
             KafkaConnectorAction.AclList, c => c.Topic, "IKafkaAdminApi.ListAclsAsync",
             (c, p) => c.Api.ListAclsAsync(p, new KafkaAclFilter { Topic = c.Topic }, c.Ct)),
-        ["ListConnectorsAsync(ClaimsPrincipal, CancellationToken)"] = new(
-            KafkaConnectorAction.ConnectorList, _ => "*", "IKafkaConnectClient.ListConnectorsAsync",
-            (c, p) => c.Api.ListConnectorsAsync(p, c.Ct)),
-        ["CreateConnectorAsync(ClaimsPrincipal, String, IReadOnlyDictionary<String, String>, CancellationToken)"] = new(
-            KafkaConnectorAction.ConnectorNew, c => c.Topic, "IKafkaConnectClient.CreateConnectorAsync",
-            (c, p) => c.Api.CreateConnectorAsync(p, c.Topic, new Dictionary<string, string>(), c.Ct)),
-        ["GetConnectorAsync(ClaimsPrincipal, String, CancellationToken)"] = new(
-            KafkaConnectorAction.ConnectorView, c => c.Topic, "IKafkaConnectClient.GetConnectorAsync",
-            (c, p) => c.Api.GetConnectorAsync(p, c.Topic, c.Ct)),
-        ["GetConnectorStatusAsync(ClaimsPrincipal, String, CancellationToken)"] = new(
-            KafkaConnectorAction.ConnectorView, c => c.Topic, "IKafkaConnectClient.GetConnectorStatusAsync",
-            (c, p) => c.Api.GetConnectorStatusAsync(p, c.Topic, c.Ct)),
-        ["UpdateConnectorConfigAsync(ClaimsPrincipal, String, IReadOnlyDictionary<String, String>, CancellationToken)"] = new(
-            KafkaConnectorAction.ConnectorUpdate, c => c.Topic, "IKafkaConnectClient.UpdateConnectorConfigAsync",
-            (c, p) => c.Api.UpdateConnectorConfigAsync(p, c.Topic, new Dictionary<string, string>(), c.Ct)),
-        ["DeleteConnectorAsync(ClaimsPrincipal, String, Boolean, CancellationToken)"] = new(
-            KafkaConnectorAction.ConnectorDelete, c => c.Topic, "IKafkaConnectClient.DeleteConnectorAsync",
-            (c, p) => c.Api.DeleteConnectorAsync(p, c.Topic, deleteTopics: false, c.Ct)),
-        ["PauseConnectorAsync(ClaimsPrincipal, String, CancellationToken)"] = new(
-            KafkaConnectorAction.ConnectorUpdate, c => c.Topic, "IKafkaConnectClient.PauseConnectorAsync",
-            (c, p) => c.Api.PauseConnectorAsync(p, c.Topic, c.Ct)),
-        ["ResumeConnectorAsync(ClaimsPrincipal, String, CancellationToken)"] = new(
-            KafkaConnectorAction.ConnectorUpdate, c => c.Topic, "IKafkaConnectClient.ResumeConnectorAsync",
-            (c, p) => c.Api.ResumeConnectorAsync(p, c.Topic, c.Ct)),
-        ["RestartConnectorAsync(ClaimsPrincipal, String, Boolean, Boolean, CancellationToken)"] = new(
-            KafkaConnectorAction.ConnectorUpdate, c => c.Topic, "IKafkaConnectClient.RestartConnectorAsync",
-            (c, p) => c.Api.RestartConnectorAsync(p, c.Topic, cancellationToken: c.Ct)),
     };
 
     private readonly KafkaTestCluster _cluster = fixture.Cluster;

@@ -1,4 +1,3 @@
-using KafkaConnector.DependencyInjection;
 using KafkaConnector.Security;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -75,7 +75,6 @@ internal sealed class SecureConnector : IAsyncDisposable
             builder.AddPermissions(rules);
             builder.Services.Replace(ServiceDescriptor.Singleton<IKafkaConnectorSystemApi>(sp => RecordingProxy.Wrap<IKafkaConnectorSystemApi>(sp.GetRequiredService<KafkaConnectorSystemApi>(), calls)));
             builder.Services.Replace(ServiceDescriptor.Singleton<IKafkaAdminApi>(sp => RecordingProxy.Wrap<IKafkaAdminApi>(sp.GetRequiredService<KafkaAdminApi>(), calls)));
-            builder.Services.AddSingleton(_ => RecordingProxy.Stub<KafkaConnector.Connect.IKafkaConnectClient>(calls));
             services?.Invoke(builder.Services);
         });
         return new SecureConnector(host, calls);

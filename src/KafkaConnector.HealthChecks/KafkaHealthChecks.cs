@@ -1,0 +1,67 @@
+using KafkaConnector.Diagnostics;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace KafkaConnector.HealthChecks;
+
+/// <summary>Can the node reach its brokers?</summary>
+internal sealed class KafkaBrokerHealthCheck(IKafkaConnectorStatus status) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var brokers = await status.GetBrokerStatusAsync(cancellationToken).ConfigureAwait(false);
+        if (brokers.Error is { } error)
+        {
+            return HealthCheckResult.Unhealthy($"Kafka brokers unreachable: {error}");
+        }
+
+        var data = new Dictionary<string, object> { ["brokers"] = brokers.BrokerCount, ["answered_by"] = brokers.AnsweredBy ?? "" };
+        return brokers.IsReachable
+            ? HealthCheckResult.Healthy($"{brokers.BrokerCount} broker(s) reachable", data)
+            : HealthCheckResult.Unhealthy("The cluster reported no brokers", data: data);
+    }
+}
+
+/// <summary>Is the node's dispatcher polling? Unhealthy after a fatal consumer error or when the loop is stuck.</summary>
+internal sealed class KafkaDispatcherHealthCheck(IKafkaConnectorStatus status) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Check(status.GetDispatcherStatus()));
+
+    private static HealthCheckResult Check(KafkaDispatcherStatus dispatcher)
+    {
+        if (!dispatcher.IsRunning)
+        {
+            return HealthCheckResult.Healthy("Not running: the node has no identity (KafkaConnector:Layer and NodeId) and no receivers");
+        }
+
+        if (dispatcher.FatalError is { } fatal)
+        {
+            return HealthCheckResult.Unhealthy($"The node's consumer failed fatally: {fatal}");
+        }
+
+        if (dispatcher.HasStopped)
+        {
+            return HealthCheckResult.Unhealthy("The dispatcher has stopped");
+        }
+
+        var data = new Dictionary<string, object> { ["in_flight"] = dispatcher.InFlight, ["since_last_poll_ms"] = (long)dispatcher.SinceLastPoll.TotalMilliseconds };
+        return dispatcher.IsStalled
+            ? HealthCheckResult.Unhealthy($"The dispatcher has not polled for {dispatcher.SinceLastPoll.TotalSeconds:0} s", data: data)
+            : HealthCheckResult.Healthy("Polling", data);
+    }
+}
+
+/// <summary>Do receivers keep failing? Degraded when a receiver's last messages all went to the dead-letter topic.</summary>
+internal sealed class KafkaReceiversHealthCheck(IKafkaConnectorStatus status) : IHealthCheck
+{
+    /// <summary>Dead letters in a row, with no success between, that make a receiver count as failing.</summary>
+    internal const int FailingAfter = 3;
+
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var failing = status.GetDispatcherStatus().ConsecutiveDeadLetters.Where(p => p.Value >= FailingAfter).ToDictionary(p => p.Key, p => (object)p.Value);
+        return Task.FromResult(failing.Count == 0
+            ? HealthCheckResult.Healthy("No receiver is failing persistently")
+            : HealthCheckResult.Degraded($"Receivers failing persistently (dead letters in a row): {string.Join(", ", failing.Select(p => $"{p.Key} ({p.Value})"))}", data: failing));
+    }
+}

@@ -1,0 +1,109 @@
+using KafkaConnector.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace KafkaConnector.HealthChecks.Tests;
+
+/// <summary>The health checks turn what <see cref="IKafkaConnectorStatus"/> reports into health results.</summary>
+public sealed class KafkaHealthChecksTests
+{
+    private static readonly TimeSpan StalledAfter = TimeSpan.FromSeconds(30);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task AddKafkaHealthChecks_RegistersThreeChecksTaggedKafka_AndTwiceIsOnce()
+    {
+        var status = new FakeStatus();
+        using var services = Build(status, twice: true);
+
+        var report = await services.GetRequiredService<HealthCheckService>().CheckHealthAsync(Ct);
+
+        Assert.Equal(["kafka-brokers", "kafka-dispatcher", "kafka-receivers"], report.Entries.Keys.Order(StringComparer.Ordinal));
+        Assert.All(report.Entries.Values, e => Assert.Equal(["kafka"], e.Tags));
+        Assert.Equal(HealthStatus.Healthy, report.Status);
+    }
+
+    [Fact]
+    public async Task Brokers_Unreachable_IsUnhealthy_WithTheReason()
+    {
+        var status = new FakeStatus { Brokers = new KafkaBrokerStatus(0, null, "Local_Transport broker down") };
+
+        var entry = await CheckAsync(status, "kafka-brokers");
+
+        Assert.Equal(HealthStatus.Unhealthy, entry.Status);
+        Assert.Equal("Kafka brokers unreachable: Local_Transport broker down", entry.Description);
+    }
+
+    [Fact]
+    public async Task Brokers_Reachable_IsHealthy_WithTheCount()
+    {
+        var entry = await CheckAsync(new FakeStatus { Brokers = new KafkaBrokerStatus(3, "127.0.0.1:9092/1", null) }, "kafka-brokers");
+
+        Assert.Equal(HealthStatus.Healthy, entry.Status);
+        Assert.Equal("3 broker(s) reachable", entry.Description);
+        Assert.Equal(3, entry.Data["brokers"]);
+    }
+
+    [Theory]
+    [InlineData(true, false, null, 1, HealthStatus.Healthy, "Polling")]
+    [InlineData(false, false, null, 1, HealthStatus.Healthy, "Not running: the node has no identity (KafkaConnector:Layer and NodeId) and no receivers")]
+    [InlineData(true, true, "Local_Fatal fenced", 1, HealthStatus.Unhealthy, "The node's consumer failed fatally: Local_Fatal fenced")]
+    [InlineData(true, true, null, 1, HealthStatus.Unhealthy, "The dispatcher has stopped")]
+    [InlineData(true, false, null, 45, HealthStatus.Unhealthy, "The dispatcher has not polled for 45 s")]
+    public async Task Dispatcher_MapsTheStatus(bool running, bool stopped, string? fatal, int sinceLastPollSeconds, HealthStatus expected, string description)
+    {
+        var status = new FakeStatus { Dispatcher = Dispatcher(running, stopped, fatal, TimeSpan.FromSeconds(sinceLastPollSeconds)) };
+
+        var entry = await CheckAsync(status, "kafka-dispatcher");
+
+        Assert.Equal((expected, description), (entry.Status, entry.Description));
+    }
+
+    [Fact]
+    public async Task Receivers_ThreeDeadLettersInARow_Degrades_NamingTheReceiver()
+    {
+        var deadLetters = new Dictionary<string, int> { ["OrderReceiver"] = 3, ["AuditReceiver"] = 2 };
+        var status = new FakeStatus { Dispatcher = Dispatcher(true, false, null, TimeSpan.Zero, deadLetters) };
+
+        var entry = await CheckAsync(status, "kafka-receivers");
+
+        Assert.Equal(HealthStatus.Degraded, entry.Status);
+        Assert.Equal("Receivers failing persistently (dead letters in a row): OrderReceiver (3)", entry.Description);
+    }
+
+    private static async Task<HealthReportEntry> CheckAsync(FakeStatus status, string name)
+    {
+        using var services = Build(status);
+        var report = await services.GetRequiredService<HealthCheckService>().CheckHealthAsync(r => r.Name == name, Ct);
+        return report.Entries[name];
+    }
+
+    private static ServiceProvider Build(FakeStatus status, bool twice = false)
+    {
+        var services = new ServiceCollection();
+        var builder = services.AddKafkaConnector(o => o.All["bootstrap.servers"] = "127.0.0.1:9").AddKafkaHealthChecks();
+        if (twice)
+        {
+            builder.AddKafkaHealthChecks();
+        }
+
+        services.Replace(ServiceDescriptor.Singleton<IKafkaConnectorStatus>(status));
+        return services.BuildServiceProvider();
+    }
+
+    private static KafkaDispatcherStatus Dispatcher(bool running, bool stopped, string? fatal, TimeSpan sinceLastPoll, Dictionary<string, int>? deadLetters = null) =>
+        new(running, stopped, fatal, sinceLastPoll, StalledAfter, inFlight: 0, deadLetters ?? []);
+
+    private sealed class FakeStatus : IKafkaConnectorStatus
+    {
+        public KafkaBrokerStatus Brokers { get; init; } = new(1, "127.0.0.1:9092/1", null);
+
+        public KafkaDispatcherStatus Dispatcher { get; init; } = KafkaHealthChecksTests.Dispatcher(true, false, null, TimeSpan.Zero);
+
+        public Task<KafkaBrokerStatus> GetBrokerStatusAsync(CancellationToken cancellationToken = default) => Task.FromResult(Brokers);
+
+        public KafkaDispatcherStatus GetDispatcherStatus() => Dispatcher;
+    }
+}
