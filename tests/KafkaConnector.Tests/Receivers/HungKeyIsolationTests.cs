@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Text;
 using KafkaConnector.Cluster;
-using KafkaConnector.DependencyInjection;
 using KafkaConnector.Messages;
 using KafkaConnector.Receivers;
 using KafkaConnector.Testing;

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using KafkaConnector.Configuration;
-using KafkaConnector.DependencyInjection;
 using KafkaConnector.Messages;
+using KafkaConnector.EmbeddedKafka;
 using KafkaConnector.Testing;
 using KafkaConnector.Tests.Diagnostics;
 using KafkaConnector.Tests.Security;
@@ -46,7 +46,7 @@ public sealed class RebalanceWhilePausedTests(KafkaFixture fixture)
             await Eventually.UntilAsync(
                 () =>
                 {
-                    node.Api.Produce(KafkaMessage.FromText(added, "probe", "probe"));
+                    node.Api.Enqueue(KafkaMessage.FromText(added, "probe", "probe"));
                     return !runtime.Received.IsEmpty;
                 },
                 WaitLimit,
