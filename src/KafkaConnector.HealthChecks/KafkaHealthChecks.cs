@@ -21,7 +21,10 @@ internal sealed class KafkaBrokerHealthCheck(IKafkaConnectorStatus status) : IHe
     }
 }
 
-/// <summary>Is the node's dispatcher polling? Unhealthy after a fatal consumer error or when the loop is stuck.</summary>
+/// <summary>
+/// Is the node's dispatcher alive (liveness)? Unhealthy after a fatal consumer error or when the
+/// loop is stuck; healthy while it starts, for a restart would not help then.
+/// </summary>
 internal sealed class KafkaDispatcherHealthCheck(IKafkaConnectorStatus status) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
@@ -45,9 +48,34 @@ internal sealed class KafkaDispatcherHealthCheck(IKafkaConnectorStatus status) :
         }
 
         var data = new Dictionary<string, object> { ["in_flight"] = dispatcher.InFlight, ["since_last_poll_ms"] = (long)dispatcher.SinceLastPoll.TotalMilliseconds };
-        return dispatcher.IsStalled
-            ? HealthCheckResult.Unhealthy($"The dispatcher has not polled for {dispatcher.SinceLastPoll.TotalSeconds:0} s", data: data)
-            : HealthCheckResult.Healthy("Polling", data);
+        if (dispatcher.IsStalled)
+        {
+            return HealthCheckResult.Unhealthy($"The dispatcher has not polled for {dispatcher.SinceLastPoll.TotalSeconds:0} s", data: data);
+        }
+
+        return dispatcher.IsReady
+            ? HealthCheckResult.Healthy("Polling", data)
+            : HealthCheckResult.Healthy("Starting: the node's topics are not assigned yet", data);
+    }
+}
+
+/// <summary>
+/// Can the node do its work (readiness)? Unhealthy until its broadcast and node topics are first
+/// assigned, and for good after a fatal consumer error.
+/// </summary>
+internal sealed class KafkaReadinessHealthCheck(IKafkaConnectorStatus status) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var dispatcher = status.GetDispatcherStatus();
+        return Task.FromResult(dispatcher switch
+        {
+            { IsRunning: false } => HealthCheckResult.Healthy("No node to wait for: the service has no identity and no receivers"),
+            { FatalError: { } fatal } => HealthCheckResult.Unhealthy($"The node's consumer failed fatally: {fatal}"),
+            { HasStopped: true } => HealthCheckResult.Unhealthy("The dispatcher has stopped"),
+            { IsReady: false } => HealthCheckResult.Unhealthy("The node's topics are not assigned yet: nothing sent to it arrives"),
+            _ => HealthCheckResult.Healthy("The node's topics are assigned"),
+        });
     }
 }
 

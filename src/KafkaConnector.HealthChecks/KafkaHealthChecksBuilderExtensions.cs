@@ -6,11 +6,20 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Registers the connector's health checks.</summary>
 public static class KafkaHealthChecksBuilderExtensions
 {
+    /// <summary>The tag of the checks a liveness probe should run: failing them, a restart may help.</summary>
+    public const string LiveTag = "live";
+
+    /// <summary>The tag of the checks a readiness probe should run: failing them, send the node no work.</summary>
+    public const string ReadyTag = "ready";
+
     /// <summary>
-    /// Adds three health checks, tagged <c>kafka</c>: <c>kafka-brokers</c> (metadata from the
-    /// brokers), <c>kafka-dispatcher</c> (the node's consumer loop is alive and polling) and
-    /// <c>kafka-receivers</c> (degraded when a receiver keeps dead-lettering). Expose them with
-    /// ASP.NET Core's <c>MapHealthChecks</c> or read them from <see cref="HealthCheckService"/>. They read
+    /// Adds four health checks, tagged <c>kafka</c> and either <see cref="LiveTag"/> or
+    /// <see cref="ReadyTag"/>: <c>kafka-dispatcher</c> (live: the node's consumer loop is alive),
+    /// <c>kafka-brokers</c> (ready: metadata from the brokers), <c>kafka-ready</c> (ready: the
+    /// node's topics are assigned, no fatal error) and <c>kafka-receivers</c> (ready, degraded
+    /// when a receiver keeps dead-lettering). Map liveness and readiness probes with ASP.NET Core's
+    /// <c>MapHealthChecks("/live", new() { Predicate = c =&gt; c.Tags.Contains("live") })</c>, or read
+    /// them from <see cref="HealthCheckService"/>. They read
     /// <see cref="KafkaConnector.Diagnostics.IKafkaConnectorStatus"/>. A second call changes nothing.
     /// </summary>
     public static IKafkaConnectorBuilder AddKafkaHealthChecks(this IKafkaConnectorBuilder builder)
@@ -23,9 +32,10 @@ public static class KafkaHealthChecksBuilderExtensions
 
         builder.Services.AddSingleton<KafkaBrokerHealthCheck>();
         builder.Services.AddHealthChecks()
-            .AddCheck<KafkaBrokerHealthCheck>("kafka-brokers", HealthStatus.Unhealthy, ["kafka"])
-            .AddCheck<KafkaDispatcherHealthCheck>("kafka-dispatcher", HealthStatus.Unhealthy, ["kafka"])
-            .AddCheck<KafkaReceiversHealthCheck>("kafka-receivers", HealthStatus.Degraded, ["kafka"]);
+            .AddCheck<KafkaDispatcherHealthCheck>("kafka-dispatcher", HealthStatus.Unhealthy, ["kafka", LiveTag])
+            .AddCheck<KafkaBrokerHealthCheck>("kafka-brokers", HealthStatus.Unhealthy, ["kafka", ReadyTag])
+            .AddCheck<KafkaReadinessHealthCheck>("kafka-ready", HealthStatus.Unhealthy, ["kafka", ReadyTag])
+            .AddCheck<KafkaReceiversHealthCheck>("kafka-receivers", HealthStatus.Degraded, ["kafka", ReadyTag]);
         return builder;
     }
 }

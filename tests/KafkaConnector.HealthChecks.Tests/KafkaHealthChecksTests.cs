@@ -13,16 +13,38 @@ public sealed class KafkaHealthChecksTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task AddKafkaHealthChecks_RegistersThreeChecksTaggedKafka_AndTwiceIsOnce()
+    public async Task AddKafkaHealthChecks_RegistersFourChecks_TaggedLiveOrReady_AndTwiceIsOnce()
     {
         var status = new FakeStatus();
         using var services = Build(status, twice: true);
 
         var report = await services.GetRequiredService<HealthCheckService>().CheckHealthAsync(Ct);
 
-        Assert.Equal(["kafka-brokers", "kafka-dispatcher", "kafka-receivers"], report.Entries.Keys.Order(StringComparer.Ordinal));
-        Assert.All(report.Entries.Values, e => Assert.Equal(["kafka"], e.Tags));
+        Assert.Equal(["kafka-brokers", "kafka-dispatcher", "kafka-ready", "kafka-receivers"], report.Entries.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["kafka", "live"], report.Entries["kafka-dispatcher"].Tags.Order());
+        Assert.All(["kafka-brokers", "kafka-ready", "kafka-receivers"], name => Assert.Equal(["kafka", "ready"], report.Entries[name].Tags.Order()));
         Assert.Equal(HealthStatus.Healthy, report.Status);
+    }
+
+    [Fact]
+    public async Task BeforeTheFirstAssignment_TheNodeIsAliveButNotReady()
+    {
+        var status = new FakeStatus { Dispatcher = Dispatcher(true, false, null, TimeSpan.Zero, ready: false) };
+
+        var live = await CheckAsync(status, "kafka-dispatcher");
+        var ready = await CheckAsync(status, "kafka-ready");
+
+        Assert.Equal((HealthStatus.Healthy, "Starting: the node's topics are not assigned yet"), (live.Status, live.Description));
+        Assert.Equal((HealthStatus.Unhealthy, "The node's topics are not assigned yet: nothing sent to it arrives"), (ready.Status, ready.Description));
+    }
+
+    [Fact]
+    public async Task AfterAFatalError_TheNodeIsNeitherAliveNorReady()
+    {
+        var status = new FakeStatus { Dispatcher = Dispatcher(true, true, "Local_Fatal fenced", TimeSpan.Zero) };
+
+        Assert.Equal(HealthStatus.Unhealthy, (await CheckAsync(status, "kafka-dispatcher")).Status);
+        Assert.Equal("The node's consumer failed fatally: Local_Fatal fenced", (await CheckAsync(status, "kafka-ready")).Description);
     }
 
     [Fact]
@@ -93,8 +115,8 @@ public sealed class KafkaHealthChecksTests
         return services.BuildServiceProvider();
     }
 
-    private static KafkaDispatcherStatus Dispatcher(bool running, bool stopped, string? fatal, TimeSpan sinceLastPoll, Dictionary<string, int>? deadLetters = null) =>
-        new(running, stopped, fatal, sinceLastPoll, StalledAfter, inFlight: 0, deadLetters ?? []);
+    private static KafkaDispatcherStatus Dispatcher(bool running, bool stopped, string? fatal, TimeSpan sinceLastPoll, Dictionary<string, int>? deadLetters = null, bool ready = true) =>
+        new(running, stopped, fatal, sinceLastPoll, StalledAfter, inFlight: 0, deadLetters ?? [], ready);
 
     private sealed class FakeStatus : IKafkaConnectorStatus
     {

@@ -26,6 +26,7 @@ internal sealed partial class KafkaCluster : IKafkaCluster, IClusterTrafficHandl
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Exception? _failure;
     private readonly ConcurrentDictionary<string, KafkaClusterMember> _members = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TaskCompletionSource<KafkaMessage>> _pending = new(StringComparer.Ordinal);
     private readonly Subject<KafkaClusterMemberEvent> _events = new();
@@ -67,12 +68,13 @@ internal sealed partial class KafkaCluster : IKafkaCluster, IClusterTrafficHandl
     internal ReceiverRegistration RequestReceiver { get; }
 
     /// <summary>Whether the node is consuming its topics.</summary>
-    internal bool IsReady => _ready.Task.IsCompletedSuccessfully;
+    internal bool IsReady => _ready.Task.IsCompletedSuccessfully && Volatile.Read(ref _failure) is null;
 
     public Task WaitUntilReadyAsync(CancellationToken cancellationToken = default)
     {
         _ = Topics;
-        return _ready.Task.WaitAsync(cancellationToken);
+        // A node whose consumer failed after it was ready is not ready any more.
+        return Volatile.Read(ref _failure) is { } failure ? Task.FromException(failure) : _ready.Task.WaitAsync(cancellationToken);
     }
 
     public Task<KafkaDeliveryResult> BroadcastAsync(byte[]? key, byte[]? value, Headers? headers = null, CancellationToken cancellationToken = default) =>
@@ -156,6 +158,13 @@ internal sealed partial class KafkaCluster : IKafkaCluster, IClusterTrafficHandl
         _members[topics.NodeId] = new KafkaClusterMember(topics.NodeId, topics.Layer, _startedAt, _time.GetUtcNow());
         ClusterLog.Ready(_logger, topics.NodeId, topics.Layer);
         _ready.TrySetResult();
+    }
+
+    public void OnConsumerFailed(string reason)
+    {
+        var failure = new InvalidOperationException($"The node's consumer failed and the node cannot work: {reason}. See the log (event 1211) for the cause.");
+        Volatile.Write(ref _failure, failure);
+        _ready.TrySetException(failure);
     }
 
     public TrafficRoute Route(KafkaMessage message, out ReceiverRegistration? receiver)

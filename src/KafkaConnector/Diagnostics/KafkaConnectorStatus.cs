@@ -33,7 +33,7 @@ internal sealed class KafkaConnectorStatus(KafkaDispatcher dispatcher, KafkaClie
         var stalledAfter = options.Dispatch.RevocationTimeout + (options.System.PollInterval * 3) + TimeSpan.FromSeconds(10);
         var fatal = dispatcher.FatalError is { } error ? $"{error.Code} {error.Reason}" : null;
         return new KafkaDispatcherStatus(
-            dispatcher.IsRunning, dispatcher.HasStopped, fatal, dispatcher.SinceLastPoll, stalledAfter, dispatcher.InFlight, dispatcher.ConsecutiveDeadLetters);
+            dispatcher.IsRunning, dispatcher.HasStopped, fatal, dispatcher.SinceLastPoll, stalledAfter, dispatcher.InFlight, dispatcher.ConsecutiveDeadLetters, dispatcher.IsReady);
     }
 
     public void Dispose()

@@ -11,9 +11,11 @@ public sealed class KafkaDispatcherStatus
     /// <param name="stalledAfter">See <see cref="StalledAfter"/>.</param>
     /// <param name="inFlight">See <see cref="InFlight"/>.</param>
     /// <param name="consecutiveDeadLetters">See <see cref="ConsecutiveDeadLetters"/>.</param>
+    /// <param name="isReady">See <see cref="IsReady"/>.</param>
     public KafkaDispatcherStatus(
-        bool isRunning, bool hasStopped, string? fatalError, TimeSpan sinceLastPoll, TimeSpan stalledAfter, int inFlight, IReadOnlyDictionary<string, int> consecutiveDeadLetters)
+        bool isRunning, bool hasStopped, string? fatalError, TimeSpan sinceLastPoll, TimeSpan stalledAfter, int inFlight, IReadOnlyDictionary<string, int> consecutiveDeadLetters, bool isReady)
     {
+        IsReady = isReady;
         IsRunning = isRunning;
         HasStopped = hasStopped;
         FatalError = fatalError;
@@ -25,6 +27,12 @@ public sealed class KafkaDispatcherStatus
 
     /// <summary>Whether the dispatcher was started: false when the node has no identity (<c>KafkaConnector:Layer</c>, <c>NodeId</c>) and no receivers.</summary>
     public bool IsRunning { get; }
+
+    /// <summary>
+    /// Whether the node's consumer has had its broadcast and node topics assigned at least once:
+    /// until then nothing sent to the node arrives (it is starting, or cannot reach the brokers).
+    /// </summary>
+    public bool IsReady { get; }
 
     /// <summary>Whether the dispatcher's consume loop has ended (the host stopped it, or a fatal error did).</summary>
     public bool HasStopped { get; }

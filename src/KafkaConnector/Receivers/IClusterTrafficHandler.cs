@@ -30,4 +30,7 @@ internal interface IClusterTrafficHandler
 
     /// <summary>The node's broadcast and node topics are assigned and positioned: messages sent from now on arrive.</summary>
     void OnSubscribed();
+
+    /// <summary>The node's consumer failed for good: nothing sent to the node will arrive.</summary>
+    void OnConsumerFailed(string reason);
 }

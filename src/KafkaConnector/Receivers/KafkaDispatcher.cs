@@ -113,6 +113,9 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
     /// <summary>The fatal consumer error that stopped the dispatcher, if any.</summary>
     internal Error? FatalError => _fatal;
 
+    /// <summary>Whether the node's broadcast and node topics have been assigned at least once.</summary>
+    internal bool IsReady => Volatile.Read(ref _ready);
+
     /// <summary>Whether the poll loop has ended (stopped, or a fatal error).</summary>
     internal bool HasStopped => _stopped.Task.IsCompleted;
 
@@ -136,6 +139,9 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
             return Task.CompletedTask;
         }
 
+        // Singleton receivers are built now: one whose constructor throws fails the start, naming it,
+        // instead of the node's consumer later, with the host believing it started.
+        _ = _registry.Current;
         _startedAt = DateTimeOffset.UtcNow;
         _lastPollTicks = Environment.TickCount64;
         _metrics.ObserveDispatcher(() => InFlight, () => _flow!.PausedCount);
@@ -219,6 +225,7 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
             var code = (e as KafkaException)?.Error.Code ?? ErrorCode.Unknown;
             _fatal ??= new Error(code, e.Message);
             DispatchLog.Fatal(_logger, code, e.ToString());
+            _cluster.OnConsumerFailed($"{code}: {e.Message}");
         }
         finally
         {
@@ -262,6 +269,7 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
             if (_fatal is { } fatal)
             {
                 DispatchLog.Fatal(_logger, fatal.Code, fatal.Reason);
+                _cluster.OnConsumerFailed($"{fatal.Code}: {fatal.Reason}");
                 return;
             }
 
@@ -382,6 +390,9 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
         filter.ResolveNames(_topics).Contains(topic, StringComparer.Ordinal)
         || (!topic.EndsWith(_options.Dispatch.DeadLetterTopicSuffix, StringComparison.Ordinal) && filter.Patterns.Any(p => p.IsMatch(topic)));
 
+    private static InvalidOperationException NullTask(ReceiverRegistration registration) =>
+        new($"Receiver {registration.Name} returned null from ReceiveAsync instead of a Task (return Task.CompletedTask when there is nothing to await).");
+
     private async Task ProcessAsync(WorkItem work)
     {
         try
@@ -433,7 +444,7 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
             {
                 if (registration.Instance is { } receiver)
                 {
-                    await receiver.ReceiveAsync(message, cancellationToken).ConfigureAwait(false);
+                    await (receiver.ReceiveAsync(message, cancellationToken) ?? throw NullTask(registration)).ConfigureAwait(false);
                 }
                 else
                 {
@@ -441,7 +452,7 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
                     await using (scope.ConfigureAwait(false))
                     {
                         var scoped = (IKafkaMessageReceiver)scope.ServiceProvider.GetRequiredService(registration.PerMessageType!);
-                        await scoped.ReceiveAsync(message, cancellationToken).ConfigureAwait(false);
+                        await (scoped.ReceiveAsync(message, cancellationToken) ?? throw NullTask(registration)).ConfigureAwait(false);
                     }
                 }
 
@@ -606,7 +617,7 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
         var topics = _topics!;
         if (!_ready && partitions.Any(p => p.Topic == topics.Node) && partitions.Any(p => p.Topic == topics.Broadcast))
         {
-            _ready = true;
+            Volatile.Write(ref _ready, true);
             _cluster.OnSubscribed();
         }
 

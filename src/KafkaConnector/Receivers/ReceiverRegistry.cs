@@ -57,11 +57,24 @@ internal sealed class ReceiverRegistry(IServiceProvider services, IEnumerable<Re
             if (!_initialized)
             {
                 var resolved = descriptors.Select(d => d.Lifetime == ServiceLifetime.Singleton
-                    ? ReceiverRegistration.ForInstance((IKafkaMessageReceiver)services.GetRequiredService(d.Type), d.Filter, d.KeyFilter)
+                    ? ReceiverRegistration.ForInstance(Build(d), d.Filter, d.KeyFilter)
                     : ReceiverRegistration.ForType(d.Type, d.Filter, d.KeyFilter));
                 _registrations = [.. resolved];
                 Volatile.Write(ref _initialized, true);
             }
+        }
+    }
+
+    private IKafkaMessageReceiver Build(ReceiverDescriptor descriptor)
+    {
+        try
+        {
+            return (IKafkaMessageReceiver)services.GetRequiredService(descriptor.Type);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new InvalidOperationException(
+                $"Receiver {descriptor.Type.Name} (topics '{descriptor.Filter}') could not be created: {e.GetType().Name}: {e.Message}", e);
         }
     }
 
