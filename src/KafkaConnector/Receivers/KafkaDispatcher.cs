@@ -289,6 +289,11 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
                     Dispatch(result);
                 }
             }
+            catch (ConsumeException e) when (e.Error.IsFatal)
+            {
+                _fatal ??= e.Error; // the check at the top of the loop logs it once and tells the cluster
+                continue;
+            }
             catch (ConsumeException e)
             {
                 DispatchLog.ConsumeError(_logger, e.Error.Code, e.Error.Reason);
