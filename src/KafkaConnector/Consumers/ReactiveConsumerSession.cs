@@ -300,6 +300,7 @@ internal sealed class ReactiveConsumerSession : IDisposable
                 }
                 else
                 {
+                    EnsurePartitionsExist(session._clients, session._subscription.Assignment);
                     Consumer.Assign(session._subscription.Assignment);
                     _flow.Assigned(session._subscription.Assignment.Select(a => a.TopicPartition));
                     session._options.OnPartitionsAssigned?.Invoke(session._subscription.Assignment.Select(a => a.TopicPartition).ToList());
@@ -312,7 +313,7 @@ internal sealed class ReactiveConsumerSession : IDisposable
                     {
                         result = Consumer.Consume(session._pollInterval);
                     }
-                    catch (ConsumeException e) when (!IsTerminal(e.Error))
+                    catch (ConsumeException e) when (!IsTerminal(e.Error, session._subscription.UsesGroup))
                     {
                         ConsumerLog.TransientConsumeError(session._logger, session._name, e.Error.Code, e.Error.Reason);
                         continue;
@@ -344,6 +345,31 @@ internal sealed class ReactiveConsumerSession : IDisposable
             finally
             {
                 Close();
+            }
+        }
+
+        /// <summary>
+        /// librdkafka waits for ever on a partition its topic does not have; a stream on explicit
+        /// partitions ends with <c>Local_UnknownPartition</c> instead. A topic that does not exist
+        /// yet is waited for: it may be created.
+        /// </summary>
+        private static void EnsurePartitionsExist(KafkaClientFactory clients, IReadOnlyCollection<TopicPartitionOffset> assignment)
+        {
+            using var admin = clients.CreateAdminClient([new("allow.auto.create.topics", "false")]);
+            foreach (var topic in assignment.GroupBy(a => a.Topic))
+            {
+                var metadata = admin.GetMetadata(topic.Key, TimeSpan.FromSeconds(10)).Topics.SingleOrDefault(t => t.Topic == topic.Key);
+                if (metadata is null || metadata.Error.Code != ErrorCode.NoError || metadata.Partitions.Count == 0)
+                {
+                    continue;
+                }
+
+                var missing = topic.Select(a => a.Partition.Value).Where(p => metadata.Partitions.All(m => m.PartitionId != p)).ToList();
+                if (missing.Count > 0)
+                {
+                    throw new KafkaException(new Error(ErrorCode.Local_UnknownPartition,
+                        $"Topic '{topic.Key}' has {metadata.Partitions.Count} partition(s) (0 to {metadata.Partitions.Count - 1}): no partition {string.Join(", ", missing)}"));
+                }
             }
         }
 
@@ -445,7 +471,13 @@ internal sealed class ReactiveConsumerSession : IDisposable
             }
         }
 
-        private static bool IsTerminal(Error error) =>
-            error.IsFatal || error.Code is ErrorCode.TopicAuthorizationFailed or ErrorCode.GroupAuthorizationFailed or ErrorCode.SaslAuthenticationFailed;
+        /// <summary>
+        /// Errors that end the stream with OnError: fatal ones, refused authorization, and, for a
+        /// stream on explicit partitions, a partition the topic does not have (retrying cannot help).
+        /// </summary>
+        private static bool IsTerminal(Error error, bool usesGroup) =>
+            error.IsFatal
+            || error.Code is ErrorCode.TopicAuthorizationFailed or ErrorCode.GroupAuthorizationFailed or ErrorCode.SaslAuthenticationFailed
+            || (!usesGroup && error.Code is ErrorCode.Local_UnknownPartition);
     }
 }

@@ -107,6 +107,22 @@ public sealed class ReactiveConsumeTests(KafkaFixture fixture)
     }
 
     [Fact]
+    public async Task ByAssignment_OnAPartitionTheTopicDoesNotHave_EndsWithOnError()
+    {
+        var topic = await TopicWithMessagesAsync("rx-nopart", 1, 1);
+        await using var host = ConnectorHost.Create(_cluster);
+        var failed = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        using (host.Api.ConsumeReactive([new TopicPartitionOffset(topic, 5, Offset.Beginning)]).Subscribe(_ => { }, e => failed.TrySetResult(e)))
+        {
+            var error = await failed.Task.WaitAsync(WaitLimit, TestContext.Current.CancellationToken);
+
+            var kafka = Assert.IsAssignableFrom<KafkaException>(error);
+            Assert.Equal(ErrorCode.Local_UnknownPartition, kafka.Error.Code);
+        }
+    }
+
+    [Fact]
     public async Task ByPattern_PicksUpMatchingTopics_IncludingOnesCreatedLater()
     {
         var prefix = _cluster.NewTopicName("rxpat").Replace('-', '_');
