@@ -2,6 +2,7 @@ using KafkaConnector.AspNetCore.Admin.Internal;
 using KafkaConnector.AspNetCore.Internal;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -10,7 +11,9 @@ public static class KafkaAdminEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Maps status, cluster members, consumer lag, topics (create, describe, delete) and ACLs (add,
-    /// list, delete) under <paramref name="prefix"/> (default <c>/kafka</c>). Every Kafka operation
+    /// list, delete) under <paramref name="prefix"/> (default <c>/kafka</c>), and connectors (list,
+    /// create, get, status, update, delete, pause, resume, restart) when the application added the
+    /// Connect module (<c>AddKafkaConnect()</c>, through <c>IKafkaConnectApi</c>). Every Kafka operation
     /// goes through the permission-checked <c>IKafkaConnectorApi</c> as the HTTP user (needs
     /// <c>AddPermissions()</c>); anonymous callers get 401, denials 403, failures ProblemDetails.
     /// Returns the route group: add your own policies with <c>RequireAuthorization(…)</c>.
@@ -26,6 +29,11 @@ public static class KafkaAdminEndpointRouteBuilderExtensions
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status500InternalServerError);
         AdminEndpoints.Map(group);
+        if (endpoints.ServiceProvider.GetService<IServiceProviderIsService>()?.IsService(typeof(KafkaConnector.Connect.IKafkaConnectApi)) == true)
+        {
+            ConnectorEndpoints.Map(group); // the Connect module was added (AddKafkaConnect)
+        }
+
         return group;
     }
 }

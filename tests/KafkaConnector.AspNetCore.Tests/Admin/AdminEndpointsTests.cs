@@ -112,7 +112,7 @@ public sealed class AdminEndpointsTests(KafkaFixture fixture)
             () => $"no lag for {layerTopic}; got {string.Join(", ", lag ?? [])}", ct);
     }
 
-    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string? detail, CancellationToken ct)
+    internal static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string? detail, CancellationToken ct)
     {
         var body = await response.Content.ReadAsStringAsync(ct);
         Assert.True(response.StatusCode == status, $"expected {(int)status}, got {(int)response.StatusCode}: {body}");

@@ -40,6 +40,9 @@ internal sealed class AdminProblems : IEndpointFilter
         KafkaAdminException => (StatusCodes.Status502BadGateway, e.Message),
         ArgumentException or BadHttpRequestException or System.Text.Json.JsonException => (StatusCodes.Status400BadRequest, e.Message),
         KafkaClusterException => (StatusCodes.Status503ServiceUnavailable, e.Message),
+        KafkaConnector.Connect.KafkaConnectConnectorNotFoundException => (StatusCodes.Status404NotFound, e.Message),
+        KafkaConnector.Connect.KafkaConnectConflictException => (StatusCodes.Status409Conflict, e.Message),
+        KafkaConnector.Connect.KafkaConnectException => (StatusCodes.Status502BadGateway, e.Message),
         _ => (StatusCodes.Status500InternalServerError, "The request failed; the server's log has the details."),
     };
 
