@@ -72,7 +72,13 @@ internal static partial class NativeConfigProbe
                 // Lines read "[thrd:app]:   <name> = <value>", under the canonical name of an
                 // alias (bootstrap.servers shows as metadata.broker.list): ours is the one line
                 // that is not the probe's own setting.
-                var ours = s_dump.Where(l => l.Contains(" = ", StringComparison.Ordinal) && !ProbeOwnLine().IsMatch(l)).ToList();
+                List<string> dump;
+                lock (DumpLines)
+                {
+                    dump = [.. s_dump];
+                }
+
+                var ours = dump.Where(l => l.Contains(" = ", StringComparison.Ordinal) && !ProbeOwnLine().IsMatch(l)).ToList();
                 s_dump = [];
                 return ours.Count == 0 ? null : ours.Any(l => l.EndsWith("= [redacted]", StringComparison.Ordinal));
             }
@@ -182,8 +188,22 @@ internal static partial class NativeConfigProbe
     [System.Runtime.InteropServices.UnmanagedCallersOnly(CallConvs = [typeof(System.Runtime.CompilerServices.CallConvCdecl)])]
     private static unsafe void CollectLog(nint client, int level, byte* facility, byte* message)
     {
-        s_dump.Add(Marshal.PtrToStringUTF8((nint)message) ?? string.Empty);
+        // Called by librdkafka, possibly from a thread of its own: nothing may escape to native code.
+        try
+        {
+            var line = Marshal.PtrToStringUTF8((nint)message) ?? string.Empty;
+            lock (DumpLines)
+            {
+                s_dump.Add(line);
+            }
+        }
+        catch (Exception)
+        {
+            // A line lost from the dump only makes the property count as secret.
+        }
     }
+
+    private static readonly Lock DumpLines = new();
 
     private static (int Result, string? Error) Set(string name, string value)
     {
