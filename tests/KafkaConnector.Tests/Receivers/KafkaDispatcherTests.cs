@@ -273,8 +273,7 @@ public sealed class KafkaDispatcherTests(KafkaFixture fixture)
         var receiver = new BlockingReceiver();
         await using var node = await NodeHost.StartAsync(_cluster, NodeHost.NewLayer(), "n", b => b.AddReceiver<BlockingReceiver>(topic), services: s => s.AddSingleton(receiver));
 
-        // Sent together so that they arrive in one fetch: one at a time, a slow machine can take longer
-        // than a receiver's 300 ms block between two arrivals, and nothing could overlap.
+        // Sent together so that they arrive in one fetch.
         await Task.WhenAll(Enumerable.Range(0, 4).Select(k => node.Api.ProduceAsync(KafkaMessage.FromText(topic, $"key-{k}", "x"), Ct)));
 
         await Eventually.UntilAsync(() => receiver.Done == 4, WaitLimit, () => $"4 messages, got {receiver.Done}", Ct);
@@ -380,7 +379,9 @@ public sealed class KafkaDispatcherTests(KafkaFixture fixture)
             {
             }
 
-            Thread.Sleep(300); // a receiver that blocks its thread, the case under test
+            // A receiver that blocks its thread, the case under test: it holds its thread until a second
+            // one is inside too (or 10 s pass), so overlap does not hang on the machine's speed.
+            SpinWait.SpinUntil(() => Volatile.Read(ref _max) >= 2, TimeSpan.FromSeconds(10));
             Interlocked.Decrement(ref _inside);
             Interlocked.Increment(ref _done);
             return Task.CompletedTask;
