@@ -170,21 +170,7 @@ public sealed class KafkaDispatcherTests(KafkaFixture fixture)
         await Eventually.UntilAsync(() => receiver.Succeeded.Count == 20, WaitLimit, () => $"20 good messages, got {receiver.Succeeded.Count}", Ct);
         Assert.True(receiver.PoisonAttempts < 3, $"the good messages must not wait for the poison message's retries; attempts so far {receiver.PoisonAttempts}");
 
-        using var dlt = new ConsumerBuilder<byte[], byte[]>(_cluster.CreateConsumerConfig(_cluster.NewGroupId())).Build();
-        dlt.Subscribe(topic + ".DLT");
-        ConsumeResult<byte[], byte[]>? dead = null;
-        var watch = Stopwatch.StartNew();
-        while (dead is null && watch.Elapsed < WaitLimit)
-        {
-            try
-            {
-                dead = dlt.Consume(TimeSpan.FromMilliseconds(200));
-            }
-            catch (ConsumeException e) when (e.Error.Code == ErrorCode.UnknownTopicOrPart)
-            {
-                // The dead-letter topic is created by the first write to it.
-            }
-        }
+        var dead = DeadLetters.ReadFirst(_cluster, topic, WaitLimit);
 
         Assert.NotNull(dead);
         Assert.Equal(3, receiver.PoisonAttempts);

@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Text;
-using Confluent.Kafka;
 using KafkaConnector.Messages;
 using KafkaConnector.Receivers;
 using KafkaConnector.Testing;
@@ -35,21 +33,7 @@ public sealed class ReceiverFaultTests(KafkaFixture fixture)
 
         await node.Api.ProduceAsync(KafkaMessage.FromText(topic, "k", "v"), Ct);
 
-        using var dlt = new ConsumerBuilder<byte[], byte[]>(_cluster.CreateConsumerConfig(_cluster.NewGroupId())).Build();
-        dlt.Subscribe(topic + ".DLT");
-        ConsumeResult<byte[], byte[]>? dead = null;
-        var watch = Stopwatch.StartNew();
-        while (dead is null && watch.Elapsed < WaitLimit)
-        {
-            try
-            {
-                dead = dlt.Consume(TimeSpan.FromMilliseconds(200));
-            }
-            catch (ConsumeException e) when (e.Error.Code == ErrorCode.UnknownTopicOrPart)
-            {
-                // The dead-letter topic is created by the first write to it.
-            }
-        }
+        var dead = DeadLetters.ReadFirst(_cluster, topic, WaitLimit);
 
         Assert.NotNull(dead);
         var reason = Encoding.UTF8.GetString(dead.Message.Headers.GetLastBytes(DeadLetterHeaders.ExceptionMessage));
