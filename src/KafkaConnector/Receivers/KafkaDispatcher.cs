@@ -1,13 +1,11 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Text;
 using Confluent.Kafka;
 using KafkaConnector.Cluster;
 using KafkaConnector.Configuration;
 using KafkaConnector.Diagnostics;
 using KafkaConnector.Engine;
 using KafkaConnector.Messages;
-using Microsoft.Extensions.DependencyInjection;
+using KafkaConnector.Receivers.Pipeline;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -43,8 +41,8 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
     private readonly KafkaClientFactory _clients;
     private readonly KafkaConnectorSystemApi _api;
     private readonly ReceiverRegistry _registry;
-    private readonly IServiceProvider _services;
-    private readonly IKafkaTopicProvisioner _provisioner;
+    private readonly SystemTopicProvisioning _provisioning;
+    private readonly ReceiverInvoker? _invoker;
     private readonly IClusterTrafficHandler _cluster;
     private readonly KafkaConnectorMetrics _metrics;
     private readonly ILogger _logger;
@@ -62,6 +60,7 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
     private ConsumerPauser? _pauser;
     private PartitionTracker? _lastRead;
     private WatermarkCommitter? _committer;
+    private StartOffsetResolver? _startOffsets;
     private Thread? _pollThread;
     private IConsumer<byte[], byte[]>? _consumer;
     private List<string> _subscription = [];
@@ -74,7 +73,6 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
     private DateTimeOffset _startedAt;
     private long _lastPollTicks;
     private long _drainTimeoutTicks;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _consecutiveDeadLetters = new(StringComparer.Ordinal);
 
     public KafkaDispatcher(
         KafkaClientFactory clients,
@@ -90,13 +88,17 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
         _clients = clients;
         _api = api;
         _registry = registry;
-        _services = services;
-        _provisioner = provisioner;
         _cluster = cluster;
         _metrics = metrics;
         _logger = loggerFactory.CreateLogger("KafkaConnector.Dispatcher");
         _options = clients.Options;
         _topics = identity.Topics;
+        _provisioning = new SystemTopicProvisioning(provisioner, api, _options, _logger);
+        if (_topics is not null)
+        {
+            _invoker = new ReceiverInvoker(api, services, _options, metrics, _topics.NodeId, _logger);
+        }
+
         if (_topics is { } topics)
         {
             // A slow key may fill half the budget with its partition (a smaller share throttles healthy partitions: measured in docs/performance.md); the node's own topics never pause.
@@ -123,7 +125,7 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
     internal TimeSpan SinceLastPoll => TimeSpan.FromMilliseconds(Environment.TickCount64 - Volatile.Read(ref _lastPollTicks));
 
     /// <summary>Receivers whose last messages all ended in the dead-letter topic, with how many in a row.</summary>
-    internal IReadOnlyDictionary<string, int> ConsecutiveDeadLetters => _consecutiveDeadLetters.Where(p => p.Value > 0).ToDictionary(p => p.Key, p => p.Value);
+    internal IReadOnlyDictionary<string, int> ConsecutiveDeadLetters => _invoker?.ConsecutiveDeadLetters ?? new Dictionary<string, int>();
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -193,8 +195,8 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
         var topics = _topics!;
         try
         {
-            var missing = ProvisionSystemTopics(topics);
-            CreateByWriting(missing);
+            var missing = _provisioning.EnsureTopics(topics, _stopPolling.Token);
+            _provisioning.CreateByWriting(missing, _stopPolling.Token);
             var provisioned = missing.Count == 0;
             _consumer = _clients.CreateConsumer(
                 topics.GroupId,
@@ -395,9 +397,6 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
         filter.ResolveNames(_topics).Contains(topic, StringComparer.Ordinal)
         || (!topic.EndsWith(_options.Dispatch.DeadLetterTopicSuffix, StringComparison.Ordinal) && filter.Patterns.Any(p => p.IsMatch(topic)));
 
-    private static InvalidOperationException NullTask(ReceiverRegistration registration) =>
-        new($"Receiver {registration.Name} returned null from ReceiveAsync instead of a Task (return Task.CompletedTask when there is nothing to await).");
-
     private async Task ProcessAsync(WorkItem work)
     {
         try
@@ -410,7 +409,7 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
 
             foreach (var registration in work.Targets)
             {
-                await InvokeAsync(registration, work.Message, work.Tracker.Cancellation.Token).ConfigureAwait(false);
+                await _invoker!.InvokeAsync(registration, work.Message, work.Tracker.Cancellation.Token).ConfigureAwait(false);
             }
 
             work.Tracker.Complete(work.Entry);
@@ -435,117 +434,6 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
             Interlocked.Decrement(ref _inFlight);
             _finished.Set();
         }
-    }
-
-    private async Task InvokeAsync(ReceiverRegistration registration, KafkaMessage message, CancellationToken cancellationToken)
-    {
-        var node = _topics!.NodeId;
-        var attempts = registration.IsInternal ? 1 : _options.Dispatch.MaxRetries + 1;
-        using var activity = KafkaConnectorTracing.StartProcess(message.Topic, message.Partition ?? -1, message.Offset ?? -1, registration.Name, message.HasHeaders ? message.Headers : null);
-        for (var attempt = 1; ; attempt++)
-        {
-            var started = Stopwatch.GetTimestamp();
-            try
-            {
-                if (registration.Instance is { } receiver)
-                {
-                    await (receiver.ReceiveAsync(message, cancellationToken) ?? throw NullTask(registration)).ConfigureAwait(false);
-                }
-                else
-                {
-                    var scope = _services.CreateAsyncScope();
-                    await using (scope.ConfigureAwait(false))
-                    {
-                        var scoped = (IKafkaMessageReceiver)scope.ServiceProvider.GetRequiredService(registration.PerMessageType!);
-                        await (scoped.ReceiveAsync(message, cancellationToken) ?? throw NullTask(registration)).ConfigureAwait(false);
-                    }
-                }
-
-                _metrics.Processed(message.Topic, registration.Name, node, Stopwatch.GetElapsedTime(started), "success");
-                _metrics.Consumed(message.Topic);
-                if (_consecutiveDeadLetters.TryGetValue(registration.Name, out var run) && run > 0)
-                {
-                    _consecutiveDeadLetters.TryUpdate(registration.Name, 0, run); // a success ends a run of dead letters
-                }
-                return;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                _metrics.Processed(message.Topic, registration.Name, node, Stopwatch.GetElapsedTime(started), "abandoned");
-                KafkaConnectorTracing.Failed(activity, "abandoned");
-                throw;
-            }
-            catch (Exception e)
-            {
-                _metrics.Processed(message.Topic, registration.Name, node, Stopwatch.GetElapsedTime(started), "failure");
-                _metrics.ReceiverFailed(message.Topic, registration.Name, node, e.GetType().Name);
-                _metrics.CallbackFailed("receiver");
-                if (attempt >= attempts)
-                {
-                    KafkaConnectorTracing.Failed(activity, e.GetType().Name);
-                    if (!registration.IsInternal)
-                    {
-                        await DeadLetterAsync(registration, message, e, attempt, cancellationToken).ConfigureAwait(false);
-                    }
-
-                    return;
-                }
-
-                var delay = Backoff(attempt);
-                DispatchLog.ReceiverFailed(_logger, e, registration.Name, message.Topic, message.Partition ?? -1, message.Offset ?? -1, attempt, attempts, delay);
-                _metrics.Retried(message.Topic, registration.Name, node);
-                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
-
-    private async Task DeadLetterAsync(ReceiverRegistration registration, KafkaMessage message, Exception error, int attempts, CancellationToken cancellationToken)
-    {
-        var topic = message.Topic + _options.Dispatch.DeadLetterTopicSuffix;
-        DispatchLog.DeadLettering(_logger, error, registration.Name, message.Topic, message.Partition ?? -1, message.Offset ?? -1, attempts, topic);
-        var headers = new Headers();
-        if (message.HasHeaders)
-        {
-            foreach (var header in message.Headers)
-            {
-                headers.Add(header.Key, header.GetValueBytes());
-            }
-        }
-
-        var text = error.Message.Length > 1000 ? error.Message[..1000] : error.Message;
-        headers.Add(DeadLetterHeaders.Receiver, Encoding.UTF8.GetBytes(registration.Name));
-        headers.Add(DeadLetterHeaders.ExceptionType, Encoding.UTF8.GetBytes(error.GetType().FullName ?? error.GetType().Name));
-        headers.Add(DeadLetterHeaders.ExceptionMessage, Encoding.UTF8.GetBytes(text));
-        headers.Add(DeadLetterHeaders.OriginalTopic, Encoding.UTF8.GetBytes(message.Topic));
-        headers.Add(DeadLetterHeaders.OriginalPartition, Encoding.UTF8.GetBytes((message.Partition ?? -1).ToString(CultureInfo.InvariantCulture)));
-        headers.Add(DeadLetterHeaders.OriginalOffset, Encoding.UTF8.GetBytes((message.Offset ?? -1).ToString(CultureInfo.InvariantCulture)));
-        headers.Add(DeadLetterHeaders.OriginalTimestamp, Encoding.UTF8.GetBytes((message.Timestamp?.ToUnixTimeMilliseconds() ?? -1).ToString(CultureInfo.InvariantCulture)));
-        headers.Add(DeadLetterHeaders.Attempts, Encoding.UTF8.GetBytes(attempts.ToString(CultureInfo.InvariantCulture)));
-        var deadLetter = new KafkaMessage(topic, message.Key, message.Value) { Headers = headers };
-
-        for (var retry = 1; ; retry++)
-        {
-            try
-            {
-                await _api.ProduceAsync(deadLetter, cancellationToken).ConfigureAwait(false);
-                _metrics.DeadLettered(message.Topic, registration.Name, _topics!.NodeId);
-                _consecutiveDeadLetters.AddOrUpdate(registration.Name, 1, (_, n) => n + 1);
-                DispatchLog.DeadLettered(_logger, message.Topic, message.Partition ?? -1, message.Offset ?? -1, topic);
-                return;
-            }
-            catch (KafkaProduceException e)
-            {
-                // Never skip silently: the message stays uncommitted until the dead-letter write succeeds or the node stops.
-                DispatchLog.DeadLetterFailed(_logger, message.Topic, message.Partition ?? -1, message.Offset ?? -1, topic, e.Message);
-                await Task.Delay(Backoff(retry), cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
-
-    private TimeSpan Backoff(int attempt)
-    {
-        var delay = _options.Dispatch.RetryBackoff * Math.Pow(2, Math.Min(attempt - 1, 16));
-        return delay < _options.Dispatch.MaxRetryBackoff ? delay : _options.Dispatch.MaxRetryBackoff;
     }
 
     private void FlowControl(IConsumer<byte[], byte[]> consumer)
@@ -616,7 +504,8 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
         }
 
         _flow!.Assigned(partitions); // their pause state is re-established explicitly on the next poll
-        var start = StartOffsets(consumer, partitions);
+        _startOffsets ??= new StartOffsetResolver(_clients.CreateConsumerConfig(null).Get("auto.offset.reset"), _startedAt, _logger);
+        var start = _startOffsets.Resolve(consumer, partitions, p => _partitions[p]);
         Commit(consumer, partitions.Select(p => _partitions[p])); // the start offsets resolved from the end, if any
         DispatchLog.Assigned(_logger, string.Join(',', partitions));
         var topics = _topics!;
@@ -627,44 +516,6 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
         }
 
         return start;
-    }
-
-    /// <summary>
-    /// Where each partition starts: the group's committed offset; else (unless the configuration
-    /// asks for earliest) the first message written since this node started. Resolving by the start
-    /// time, not "the end now", gives the same answer at every assignment, so a rebalance before the
-    /// first commit cannot skip a message, and a new node does not replay the layer's history.
-    /// </summary>
-    private List<TopicPartitionOffset> StartOffsets(IConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions)
-    {
-        if (_clients.CreateConsumerConfig(null).Get("auto.offset.reset") is "earliest" or "smallest" or "beginning")
-        {
-            return [.. partitions.Select(p => new TopicPartitionOffset(p, Offset.Unset))];
-        }
-
-        var timeout = TimeSpan.FromSeconds(10);
-        try
-        {
-            var committed = consumer.Committed(partitions, timeout);
-            var unset = committed.Where(c => c.Offset == Offset.Unset).Select(c => c.TopicPartition).ToList();
-            // The end is read before the lookup by time: a message written in between is found by the lookup.
-            var ends = unset.ToDictionary(p => p, p => consumer.QueryWatermarkOffsets(p, timeout).High);
-            var sinceStart = unset.Count == 0 ? [] : consumer.OffsetsForTimes(unset.Select(p => new TopicPartitionTimestamp(p, new Timestamp(_startedAt))), timeout);
-            var start = committed.Where(c => c.Offset != Offset.Unset).ToList();
-            foreach (var found in sinceStart)
-            {
-                var offset = found.Offset.Value >= 0 ? found.Offset : ends[found.TopicPartition];
-                _partitions[found.TopicPartition].StartAt(offset.Value);
-                start.Add(new TopicPartitionOffset(found.TopicPartition, offset));
-            }
-
-            return start;
-        }
-        catch (KafkaException e)
-        {
-            DispatchLog.ConsumeError(_logger, e.Error.Code, "resolving start offsets: " + e.Error.Reason);
-            return [.. partitions.Select(p => new TopicPartitionOffset(p, Offset.Unset))];
-        }
     }
 
     private void OnRevoked(IConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions, bool commit)
@@ -736,59 +587,6 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
 
         DispatchLog.Stopped(_logger);
         _stopped.TrySetResult();
-    }
-
-    /// <summary>Creates the broadcast and node topics; returns those it could not create.</summary>
-    private List<string> ProvisionSystemTopics(KafkaClusterTopicNames topics)
-    {
-        var missing = new List<string>();
-        var partitions = _options.System.MaxConsumerThreads;
-        foreach (var topic in new[] { topics.Broadcast, topics.Node })
-        {
-            var result = _provisioner.EnsureTopicAsync(topic, partitions, _options.System.ReplicationFactor, _stopPolling.Token).GetAwaiter().GetResult();
-            switch (result.Outcome)
-            {
-                case TopicProvisionOutcome.Created:
-                    DispatchLog.TopicProvisioned(_logger, topic, "created");
-                    break;
-                case TopicProvisionOutcome.AlreadyExists when result.ExistingPartitions is { } existing && existing != partitions:
-                    DispatchLog.PartitionMismatch(_logger, topic, existing, partitions);
-                    break;
-                case TopicProvisionOutcome.AlreadyExists:
-                    DispatchLog.TopicProvisioned(_logger, topic, "already exists");
-                    break;
-                default:
-                    DispatchLog.TopicCreationFailed(_logger, topic, result.Error ?? "unknown");
-                    missing.Add(topic);
-                    break;
-            }
-        }
-
-        return missing;
-    }
-
-    /// <summary>
-    /// For topics the admin API could not create (a broker without it, like the embedded one in
-    /// another process): write one probe record, which a broker that creates topics on first
-    /// write turns into the topic. Every node ignores probes.
-    /// </summary>
-    private void CreateByWriting(List<string> topics)
-    {
-        foreach (var topic in topics)
-        {
-            var headers = new Headers();
-            ClusterHeaders.Set(headers, ClusterHeaders.Type, ClusterHeaders.ProbeType);
-            try
-            {
-                _api.ProduceAsync(new KafkaMessage(topic, null, null) { Headers = headers }, _stopPolling.Token)
-                    .WaitAsync(_options.Cluster.TopicCreationTimeout, _stopPolling.Token).GetAwaiter().GetResult();
-                DispatchLog.TopicProvisioned(_logger, topic, "created by the broker on first write");
-            }
-            catch (Exception e) when (e is KafkaException or TimeoutException)
-            {
-                DispatchLog.TopicCreationFailed(_logger, topic, "writing to it did not create it either: " + e.Message);
-            }
-        }
     }
 
     private sealed record WorkItem(KafkaMessage Message, ReceiverRegistration[] Targets, PartitionTracker Tracker, PartitionTracker.Entry Entry);
