@@ -16,6 +16,7 @@ internal sealed class PartitionTracker
     private int _outstanding;
     private int _unfinished;
     private int _faulted;
+    private volatile bool _revoked;
 
     public PartitionTracker(TopicPartition partition, CancellationToken stopping)
     {
@@ -29,7 +30,7 @@ internal sealed class PartitionTracker
     public CancellationTokenSource Cancellation { get; }
 
     /// <summary>Set when the partition was revoked: queued work for it is dropped, not committed.</summary>
-    public bool Revoked { get; private set; }
+    public bool Revoked => _revoked; // read by other threads (runners, a stream's delivery thread)
 
     /// <summary>Work items dispatched and not yet finished or dropped.</summary>
     public int Outstanding => Volatile.Read(ref _outstanding);
@@ -117,7 +118,7 @@ internal sealed class PartitionTracker
     /// <summary>Work for this partition was dropped (revoked or stopping): it stays uncommitted.</summary>
     public void Drop() => Interlocked.Decrement(ref _outstanding);
 
-    public void Revoke() => Revoked = true;
+    public void Revoke() => _revoked = true;
 
     /// <summary>
     /// Work for this partition failed outside any receiver: it can never complete, so the partition
