@@ -505,8 +505,8 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
 
         _flow!.Assigned(partitions); // their pause state is re-established explicitly on the next poll
         _startOffsets ??= new StartOffsetResolver(_clients.CreateConsumerConfig(null).Get("auto.offset.reset"), _startedAt, _logger);
-        var start = _startOffsets.Resolve(consumer, partitions, p => _partitions[p]);
-        Commit(consumer, partitions.Select(p => _partitions[p])); // the start offsets resolved from the end, if any
+        var start = _startOffsets.Resolve(new ConsumerOffsetLookup(consumer), partitions, p => _partitions[p]);
+        Commit(consumer, partitions.Select(p => _partitions[p])); // the starts the node chose itself, if any
         DispatchLog.Assigned(_logger, string.Join(',', partitions));
         var topics = _topics!;
         if (!_ready && partitions.Any(p => p.Topic == topics.Node) && partitions.Any(p => p.Topic == topics.Broadcast))
@@ -539,6 +539,11 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
         {
             abandoned += tracker.Outstanding;
             tracker.Cancellation.Cancel();
+        }
+
+        foreach (var tracker in trackers)
+        {
+            _startOffsets?.Released(tracker); // lost or not, committed or not: where to resume if it comes back uncommitted
         }
 
         if (commit)
