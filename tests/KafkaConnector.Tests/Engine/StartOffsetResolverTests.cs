@@ -49,9 +49,7 @@ public sealed class StartOffsetResolverTests
     [Fact]
     public void ReassignedBeforeTheStartWasCommitted_StartsAtTheSameOffset_NotAtTheNewEnd()
     {
-        var resolver = new StartOffsetResolver(null, StartedAt, NullLogger.Instance);
-        var broker = new FakeBroker { Ends = { [Orders] = 40 } };
-        Resolve(resolver, broker, Orders);
+        var (resolver, broker) = AssignedOnceAtTheEnd(40);
         resolver.Released(_trackers[Orders]); // lost before anything was read or committed
 
         broker.Ends[Orders] = 55; // written while the node was out of the group
@@ -65,9 +63,7 @@ public sealed class StartOffsetResolverTests
     [Fact]
     public void ReassignedWithoutACommit_ResumesAtTheWatermarkItGaveThePartitionUpWith()
     {
-        var resolver = new StartOffsetResolver(null, StartedAt, NullLogger.Instance);
-        var broker = new FakeBroker { Ends = { [Orders] = 40 } };
-        Resolve(resolver, broker, Orders);
+        var (resolver, broker) = AssignedOnceAtTheEnd(40);
         var tracker = _trackers[Orders];
         tracker.Complete(tracker.Track(40));
         tracker.Track(41); // still running when the session went: read again
@@ -84,9 +80,7 @@ public sealed class StartOffsetResolverTests
     [InlineData(50)] // or more: what it finished is not read again
     public void AnotherMemberCommittedMeanwhile_TheCommittedOffsetWins(long committed)
     {
-        var resolver = new StartOffsetResolver(null, StartedAt, NullLogger.Instance);
-        var broker = new FakeBroker { Ends = { [Orders] = 40 } };
-        Resolve(resolver, broker, Orders);
+        var (resolver, broker) = AssignedOnceAtTheEnd(40);
         var tracker = _trackers[Orders];
         tracker.Skip(40);
         tracker.Skip(41);
@@ -131,9 +125,7 @@ public sealed class StartOffsetResolverTests
     [Fact]
     public void LookupFails_RememberedAndCommittedPartitionsStillGetTheirStart_TheRestIsLeftToLibrdkafka()
     {
-        var resolver = new StartOffsetResolver(null, StartedAt, NullLogger.Instance);
-        var broker = new FakeBroker { Ends = { [Orders] = 40 } };
-        Resolve(resolver, broker, Orders);
+        var (resolver, broker) = AssignedOnceAtTheEnd(40);
         resolver.Released(_trackers[Orders]);
         var audit = new TopicPartition("audit", 1);
         broker.Committed[audit] = 3;
@@ -147,9 +139,7 @@ public sealed class StartOffsetResolverTests
     [Fact]
     public void CommittedOffsetsUnknown_EveryPartitionIsLeftToLibrdkafka_EvenARememberedOne()
     {
-        var resolver = new StartOffsetResolver(null, StartedAt, NullLogger.Instance);
-        var broker = new FakeBroker { Ends = { [Orders] = 40 } };
-        Resolve(resolver, broker, Orders);
+        var (resolver, broker) = AssignedOnceAtTheEnd(40);
         resolver.Released(_trackers[Orders]);
         broker.FailCommitted = true;
 
@@ -170,6 +160,15 @@ public sealed class StartOffsetResolverTests
 
         Assert.Equal(Offset.Unset.Value, start[Orders]);
         Assert.Equal(0, broker.Calls);
+    }
+
+    /// <summary>A resolver that started <see cref="Orders"/> at its end, <paramref name="end"/>, without a commit.</summary>
+    private (StartOffsetResolver Resolver, FakeBroker Broker) AssignedOnceAtTheEnd(long end)
+    {
+        var resolver = new StartOffsetResolver(null, StartedAt, NullLogger.Instance);
+        var broker = new FakeBroker { Ends = { [Orders] = end } };
+        Resolve(resolver, broker, Orders);
+        return (resolver, broker);
     }
 
     /// <summary>One assignment: fresh trackers, as the dispatcher makes them.</summary>

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using Confluent.Kafka;
 using KafkaConnector.Messages;
 using KafkaConnector.Receivers;
 using KafkaConnector.Testing;
@@ -58,17 +57,10 @@ public sealed class DispatchFailureRewindTests(KafkaFixture fixture)
         Assert.Equal(1, metrics.Tags("kafkaconnector.callback.failed").Count(t => Equals(t.GetValueOrDefault("kafkaconnector.callback"), "dispatch")));
 
         // The partition commits past the failure, and keeps committing what comes after.
-        var groupId = $"hyperiot_{layer}_n";
-        await Eventually.UntilAsync(() => Committed(groupId, topic) == 4, WaitLimit, () => $"offset 4 committed; committed {Committed(groupId, topic)}", Ct);
+        await Eventually.UntilAsync(() => SessionOutage.Committed(_cluster, layer, "n", topic) == 4, WaitLimit, () => $"offset 4 committed; committed {SessionOutage.Committed(_cluster, layer, "n", topic)}", Ct);
         await node.Api.ProduceAsync(KafkaMessage.FromText(topic, "c", "c-1"), Ct);
-        await Eventually.UntilAsync(() => Committed(groupId, topic) == 5, WaitLimit, () => $"offset 5 committed; committed {Committed(groupId, topic)}", Ct);
+        await Eventually.UntilAsync(() => SessionOutage.Committed(_cluster, layer, "n", topic) == 5, WaitLimit, () => $"offset 5 committed; committed {SessionOutage.Committed(_cluster, layer, "n", topic)}", Ct);
         Assert.True(receiver.Succeeded.ContainsKey("c-1"));
-    }
-
-    private Offset Committed(string groupId, string topic)
-    {
-        using var offsets = new ConsumerBuilder<byte[], byte[]>(_cluster.CreateConsumerConfig(groupId)).Build();
-        return offsets.Committed([new TopicPartition(topic, 0)], TimeSpan.FromSeconds(5)).Single().Offset;
     }
 
     /// <summary>Throws on its first call for one value; records every value it finished.</summary>

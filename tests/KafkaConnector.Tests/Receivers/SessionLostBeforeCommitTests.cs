@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Confluent.Kafka;
 using KafkaConnector.EmbeddedKafka;
 using KafkaConnector.Messages;
@@ -43,30 +42,11 @@ public sealed class SessionLostBeforeCommitTests
         await node.Api.ProduceAsync(KafkaMessage.FromText(topic, "a", "before-1"), Ct);
         await node.Api.ProduceAsync(KafkaMessage.FromText(topic, "b", "before-2"), Ct);
         await Eventually.UntilAsync(() => gated.Entered == 2, WaitLimit, () => $"the receiver to hold both messages; entered {gated.Entered}", Ct);
-        var revokedBefore = Revocations(log);
-
-        embedded.SetBrokerDown(EmbeddedKafkaCluster.AllBrokers);
-        Task during;
-        try
-        {
-            during = node.Api.ProduceAsync(KafkaMessage.FromText(topic, "c", "during"), Ct); // delivered once the brokers are back
-            // An outage of up to 5 s, longer than the 2-3 s session: the classic client gives its
-            // partitions up as lost during it; under KIP-848 the broker fences the member, seen on reconnect.
-            var outage = Stopwatch.StartNew();
-            while (Revocations(log) == revokedBefore && outage.Elapsed < TimeSpan.FromSeconds(5))
-            {
-                await Task.Delay(100, Ct); // the fault's duration, not a synchronisation
-            }
-        }
-        finally
-        {
-            embedded.SetBrokerUp(EmbeddedKafkaCluster.AllBrokers);
-        }
-
-        await during.WaitAsync(WaitLimit, Ct);
-        await Eventually.UntilAsync(() => Revocations(log) > revokedBefore, WaitLimit, () => "the partitions to be lost because of the outage", Ct);
-        var groupId = $"hyperiot_{layer}_n";
-        Assert.Equal(Offset.Unset, Committed(cluster, groupId, topic)); // nothing was ever committed for the topic
+        Task? during = null;
+        await SessionOutage.RunAsync(embedded, log, WaitLimit, Ct,
+            whileDown: () => during = node.Api.ProduceAsync(KafkaMessage.FromText(topic, "c", "during"), Ct)); // delivered once the brokers are back
+        await during!.WaitAsync(WaitLimit, Ct);
+        Assert.Equal(Offset.Unset, SessionOutage.Committed(cluster, layer, "n", topic)); // nothing was ever committed for the topic
 
         embedded.ClearRequestErrors(KafkaApiKey.OffsetCommit);
         gated.Open();
@@ -75,15 +55,7 @@ public sealed class SessionLostBeforeCommitTests
         await Eventually.UntilAsync(() => expected.All(gated.Finished.ContainsKey), WaitLimit,
             () => $"every message written before and during the outage; finished [{string.Join(',', gated.Finished.Keys.Order(StringComparer.Ordinal))}]", Ct);
         // And the partition commits again, past all three.
-        await Eventually.UntilAsync(() => Committed(cluster, groupId, topic) == 3, WaitLimit,
-            () => $"offset 3 committed; committed {Committed(cluster, groupId, topic)}", Ct);
-    }
-
-    private static int Revocations(CapturedLog log) => log.Entries.Count(e => e.Id.Id == 1205);
-
-    private static Offset Committed(KafkaTestCluster cluster, string groupId, string topic)
-    {
-        using var offsets = new ConsumerBuilder<byte[], byte[]>(cluster.CreateConsumerConfig(groupId)).Build();
-        return offsets.Committed([new TopicPartition(topic, 0)], TimeSpan.FromSeconds(5)).Single().Offset;
+        await Eventually.UntilAsync(() => SessionOutage.Committed(cluster, layer, "n", topic) == 3, WaitLimit,
+            () => $"offset 3 committed; committed {SessionOutage.Committed(cluster, layer, "n", topic)}", Ct);
     }
 }
