@@ -72,14 +72,26 @@ internal sealed class KafkaConnectorMetrics
 
     public Meter Meter { get; }
 
-    public void Sent(string topic) => _sent.Add(1, Kafka, new KeyValuePair<string, object?>(TopicTag, topic), new KeyValuePair<string, object?>(OperationTag, "send"));
+    public void Sent(string topic)
+    {
+        if (_sent.Enabled)
+        {
+            _sent.Add(1, Kafka, new KeyValuePair<string, object?>(TopicTag, topic), new KeyValuePair<string, object?>(OperationTag, "send"));
+        }
+    }
 
     public void Delivered(string topic) => _delivered.Add(1, new KeyValuePair<string, object?>(TopicTag, topic));
 
     public void DeliveryFailed(string topic, string errorType) =>
         _deliveryFailed.Add(1, new KeyValuePair<string, object?>(TopicTag, topic), new KeyValuePair<string, object?>(ErrorTypeTag, errorType));
 
-    public void Consumed(string topic) => _consumed.Add(1, Kafka, new KeyValuePair<string, object?>(TopicTag, topic), new KeyValuePair<string, object?>(OperationTag, "receive"));
+    public void Consumed(string topic)
+    {
+        if (_consumed.Enabled)
+        {
+            _consumed.Add(1, Kafka, new KeyValuePair<string, object?>(TopicTag, topic), new KeyValuePair<string, object?>(OperationTag, "receive"));
+        }
+    }
 
     public void CallbackFailed(string where) => _callbackFailed.Add(1, new KeyValuePair<string, object?>("kafkaconnector.callback", where));
 
@@ -111,6 +123,11 @@ internal sealed class KafkaConnectorMetrics
 
     public void Processed(string topic, string receiver, string node, TimeSpan elapsed, string outcome)
     {
+        if (!_processDuration.Enabled)
+        {
+            return; // no listener: skip building the tags on the hot path
+        }
+
         var tags = Tags(topic, receiver, node, outcome);
         tags.Add(SystemTag, "kafka");
         tags.Add(OperationTag, "process");

@@ -62,12 +62,15 @@ internal sealed class PartitionTracker
     }
 
     /// <summary>Records that <paramref name="offset"/> was read and is now being worked on.</summary>
-    public Entry Track(long offset)
+    public Entry Track(long offset) => Track(new Entry(offset));
+
+    /// <summary>Records that <paramref name="entry"/> was read and is now being worked on (a work item may be its own entry).</summary>
+    public TEntry Track<TEntry>(TEntry entry)
+        where TEntry : Entry
     {
-        var entry = new Entry(offset);
         lock (_lock)
         {
-            StartIfUnset(offset);
+            StartIfUnset(entry.Offset);
             _pending.Enqueue(entry);
             Volatile.Write(ref _unfinished, _pending.Count);
         }
@@ -164,7 +167,7 @@ internal sealed class PartitionTracker
         }
     }
 
-    public sealed class Entry(long offset)
+    public class Entry(long offset)
     {
         public long Offset { get; } = offset;
 

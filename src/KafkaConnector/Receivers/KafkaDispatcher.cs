@@ -302,6 +302,7 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
             }
 
             FlowControl(consumer);
+            _scheduler!.Tick(); // more runners if the running ones block
             if (sinceCommit.Elapsed >= _options.Dispatch.CommitInterval)
             {
                 Commit(consumer, _partitions.Values);
@@ -334,12 +335,17 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
 
     private void Dispatch(ConsumeResult<byte[], byte[]> result)
     {
-        if (!_partitions.TryGetValue(result.TopicPartition, out var tracker))
+        // Consume returns runs of one partition: most messages skip the lookup.
+        var tracker = _lastRead;
+        if (tracker is null || tracker.Partition.Partition.Value != result.Partition.Value || !string.Equals(tracker.Partition.Topic, result.Topic, StringComparison.Ordinal) || tracker.Revoked)
         {
-            tracker = _partitions[result.TopicPartition] = new PartitionTracker(result.TopicPartition, _hardStop.Token);
-        }
+            if (!_partitions.TryGetValue(result.TopicPartition, out tracker))
+            {
+                tracker = _partitions[result.TopicPartition] = new PartitionTracker(result.TopicPartition, _hardStop.Token);
+            }
 
-        _lastRead = tracker;
+            _lastRead = tracker;
+        }
 
         var message = KafkaMessage.FromConsumeResult(result);
         ReceiverRegistration[] targets;
@@ -373,10 +379,10 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
             return;
         }
 
-        var entry = tracker.Track(result.Offset.Value);
+        var work = tracker.Track(new WorkItem(message, targets, tracker));
         Interlocked.Increment(ref _inFlight);
         DispatchLog.Dispatching(_logger, message.Topic, result.Partition.Value, result.Offset.Value, targets.Length);
-        _scheduler!.Schedule(WorkKey.Of(message.Topic, result.Partition.Value, message.Key), new WorkItem(message, targets, tracker, entry), reserved: targets.Length == 1 && targets[0].IsInternal);
+        _scheduler!.Schedule(WorkKey.Of(message.Topic, result.Partition.Value, message.Key), work, reserved: targets.Length == 1 && targets[0].IsInternal);
     }
 
     private ReceiverRegistration[] Match(KafkaMessage message)
@@ -412,7 +418,7 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
                 await _invoker!.InvokeAsync(registration, work.Message, work.Tracker.Cancellation.Token).ConfigureAwait(false);
             }
 
-            work.Tracker.Complete(work.Entry);
+            work.Tracker.Complete(work);
         }
         catch (OperationCanceledException)
         {
@@ -432,7 +438,10 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
         finally
         {
             Interlocked.Decrement(ref _inFlight);
-            _finished.Set();
+            if (!_finished.IsSet)
+            {
+                _finished.Set(); // wakes a poll thread waiting for a partition to drain
+            }
         }
     }
 
@@ -490,6 +499,7 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
         faulted.Revoke();
         var watermark = faulted.Watermark;
         var fresh = _partitions[faulted.Partition] = new PartitionTracker(faulted.Partition, _hardStop.Token);
+        _lastRead = null;
         fresh.StartAt(watermark); // the faulted tracker read at least the failed offset, so its watermark is set
         consumer.Seek(new TopicPartitionOffset(faulted.Partition, watermark));
         fresh.Committed(faulted.CommittedOffset);
@@ -502,6 +512,8 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
         {
             _partitions[partition] = new PartitionTracker(partition, _hardStop.Token);
         }
+
+        _lastRead = null;
 
         _flow!.Assigned(partitions); // their pause state is re-established explicitly on the next poll
         _startOffsets ??= new StartOffsetResolver(_clients.CreateConsumerConfig(null).Get("auto.offset.reset"), _startedAt, _logger);
@@ -594,5 +606,13 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
         _stopped.TrySetResult();
     }
 
-    private sealed record WorkItem(KafkaMessage Message, ReceiverRegistration[] Targets, PartitionTracker Tracker, PartitionTracker.Entry Entry);
+    /// <summary>One message for its receivers: its own entry in the partition's tracker, so one allocation per message.</summary>
+    private sealed class WorkItem(KafkaMessage message, ReceiverRegistration[] targets, PartitionTracker tracker) : PartitionTracker.Entry(message.Offset ?? -1)
+    {
+        public KafkaMessage Message { get; } = message;
+
+        public ReceiverRegistration[] Targets { get; } = targets;
+
+        public PartitionTracker Tracker { get; } = tracker;
+    }
 }
