@@ -51,8 +51,8 @@ internal sealed class PartitionTracker
     }
 
     /// <summary>
-    /// The partition starts at <paramref name="offset"/>, resolved from its end because the group had
-    /// no committed offset: commit it, so that later assignments resume here instead of at a newer end.
+    /// The partition starts at <paramref name="offset"/>, chosen by the node because the group had no
+    /// committed offset (<see cref="StartOffsetResolver"/>): commit it, so that later assignments resume here.
     /// </summary>
     public void StartAt(long offset)
     {

@@ -33,8 +33,8 @@ internal sealed class NodeRebalanceHandler(
     public IEnumerable<TopicPartitionOffset> OnAssigned(IConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions)
     {
         assignment.Assigned(partitions); // their pause state is re-established explicitly on the next poll
-        var start = _startOffsets.Resolve(consumer, partitions, p => assignment[p]);
-        Commit(consumer, partitions.Select(p => assignment[p])); // the start offsets resolved from the end, if any
+        var start = _startOffsets.Resolve(new ConsumerOffsetLookup(consumer), partitions, p => assignment[p]);
+        Commit(consumer, partitions.Select(p => assignment[p])); // the starts the node chose itself, if any
         DispatchLog.Assigned(logger, string.Join(',', partitions));
         if (!_ready && partitions.Any(p => p.Topic == topics.Node) && partitions.Any(p => p.Topic == topics.Broadcast))
         {
@@ -57,6 +57,11 @@ internal sealed class NodeRebalanceHandler(
         {
             abandoned += tracker.Outstanding;
             tracker.Cancellation.Cancel();
+        }
+
+        foreach (var tracker in trackers)
+        {
+            _startOffsets.Released(tracker); // lost or not, committed or not: where to resume if it comes back uncommitted
         }
 
         if (commit)
