@@ -80,7 +80,13 @@ internal sealed class KafkaConnectorMetrics
         }
     }
 
-    public void Delivered(string topic) => _delivered.Add(1, new KeyValuePair<string, object?>(TopicTag, topic));
+    public void Delivered(string topic)
+    {
+        if (_delivered.Enabled)
+        {
+            _delivered.Add(1, new KeyValuePair<string, object?>(TopicTag, topic));
+        }
+    }
 
     public void DeliveryFailed(string topic, string errorType) =>
         _deliveryFailed.Add(1, new KeyValuePair<string, object?>(TopicTag, topic), new KeyValuePair<string, object?>(ErrorTypeTag, errorType));
@@ -107,8 +113,16 @@ internal sealed class KafkaConnectorMetrics
         _pausedPartitions = pausedPartitions;
     }
 
+    /// <summary>Whether anything listens to produce durations (when not, the sender does not read the clock).</summary>
+    public bool ProduceDurationEnabled => _produceDuration.Enabled;
+
     public void ProduceCompleted(string topic, TimeSpan elapsed, string? errorType)
     {
+        if (!_produceDuration.Enabled)
+        {
+            return;
+        }
+
         var topicTag = new KeyValuePair<string, object?>(TopicTag, topic);
         var operation = new KeyValuePair<string, object?>(OperationTag, "send");
         if (errorType is null)
