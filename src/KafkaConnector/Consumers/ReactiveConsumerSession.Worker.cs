@@ -53,7 +53,11 @@ internal sealed partial class ReactiveConsumerSession
 
         bool IPollHandler.BeforePoll() => true; // a fatal error cancels the session's token
 
-        void IPollHandler.OnMessage(ConsumeResult<byte[], byte[]> result) => _session.Enqueue(result, _assignment.For(result));
+        bool IPollHandler.OnMessage(ConsumeResult<byte[], byte[]> result)
+        {
+            _session.Enqueue(result, _assignment.For(result));
+            return !_assignment.Flow.AtLimit(_buffered(), 0);
+        }
 
         bool IPollHandler.OnConsumeError(ConsumeException error)
         {

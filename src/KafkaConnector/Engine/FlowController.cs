@@ -70,6 +70,9 @@ internal sealed class FlowController(int totalLimit, int partitionLimit, Func<To
         Volatile.Write(ref _paused, _paused);
     }
 
+    /// <summary>Whether the total or the partition just read (<paramref name="lastPartitionLoad"/>) is at its limit: then flow control must run before more is read.</summary>
+    public bool AtLimit(int total, int lastPartitionLoad) => total >= totalLimit || lastPartitionLoad >= partitionLimit;
+
     /// <summary>
     /// Whether a full <see cref="Apply"/> is due, in constant time, so that the poll loop can ask after
     /// every message: after an assignment, when the total or the partition just read

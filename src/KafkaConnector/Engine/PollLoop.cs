@@ -11,13 +11,13 @@ internal interface IPollHandler
     /// <summary>Runs before every poll; false ends the loop (a fatal error seen by the client's error handler, say).</summary>
     bool BeforePoll();
 
-    /// <summary>A message (never a partition-EOF event).</summary>
-    void OnMessage(ConsumeResult<byte[], byte[]> result);
+    /// <summary>A message (never a partition-EOF event); returns whether the loop may take the next fetched one before <see cref="AfterPoll"/> (false at a flow-control limit).</summary>
+    bool OnMessage(ConsumeResult<byte[], byte[]> result);
 
     /// <summary>A consume error; returns true when it ends the loop (fatal, or terminal for this consumer).</summary>
     bool OnConsumeError(ConsumeException error);
 
-    /// <summary>Runs after every poll, a message or not: flow control, periodic commits.</summary>
+    /// <summary>Runs after every poll (up to <see cref="PollLoop.MaxBatch"/> messages), a message or not: hand-off, flow control, periodic commits.</summary>
     void AfterPoll();
 }
 
@@ -27,6 +27,13 @@ internal interface IPollHandler
 /// </summary>
 internal static class PollLoop
 {
+    /// <summary>
+    /// The most messages one iteration takes from what the consumer has already fetched, before
+    /// <see cref="IPollHandler.AfterPoll"/> runs, so that the handler hands them over as a batch; a
+    /// handler at a flow-control limit ends the batch early.
+    /// </summary>
+    public const int MaxBatch = 64;
+
     /// <summary>Polls until <paramref name="stopping"/> fires or the handler ends the loop.</summary>
     public static void Run(IConsumer<byte[], byte[]> consumer, IPollHandler handler, CancellationToken stopping)
     {
@@ -34,9 +41,12 @@ internal static class PollLoop
         {
             try
             {
-                if (consumer.Consume(handler.PollTimeout) is { IsPartitionEOF: false } result)
+                var result = consumer.Consume(handler.PollTimeout);
+                // Then what is already fetched, without waiting.
+                for (var taken = 1; result is not null; taken++)
                 {
-                    handler.OnMessage(result);
+                    var more = result.IsPartitionEOF || handler.OnMessage(result);
+                    result = more && taken < MaxBatch && !stopping.IsCancellationRequested ? consumer.Consume(TimeSpan.Zero) : null;
                 }
             }
             catch (ConsumeException e)

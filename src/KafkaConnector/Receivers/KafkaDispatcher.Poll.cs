@@ -29,7 +29,7 @@ internal sealed partial class KafkaDispatcher
         return true;
     }
 
-    void IPollHandler.OnMessage(ConsumeResult<byte[], byte[]> result)
+    bool IPollHandler.OnMessage(ConsumeResult<byte[], byte[]> result)
     {
         var tracker = _assignment!.For(result);
         var message = KafkaMessage.FromConsumeResult(result);
@@ -37,12 +37,13 @@ internal sealed partial class KafkaDispatcher
         if (targets.Length == 0)
         {
             tracker.Skip(result.Offset.Value);
-            return;
+            return true;
         }
 
         var work = _work!.Track(message, targets, tracker);
         DispatchLog.Dispatching(_logger, message.Topic, result.Partition.Value, result.Offset.Value, targets.Length);
-        _scheduler!.Schedule(WorkKey.Of(message.Topic, result.Partition.Value, message.Key), work, reserved: targets.Length == 1 && targets[0].IsInternal);
+        _scheduler!.Schedule(WorkKey.Of(message.Topic, result.Partition.Value, message.Key), work, reserved: targets.Length == 1 && targets[0].IsInternal, deferred: true);
+        return !_assignment.Flow.AtLimit(InFlight, tracker.Unfinished);
     }
 
     bool IPollHandler.OnConsumeError(ConsumeException error)
@@ -61,6 +62,7 @@ internal sealed partial class KafkaDispatcher
 
     void IPollHandler.AfterPoll()
     {
+        _scheduler!.Flush(); // the batch just read, to the runners at once (before flow control waits for work to drain)
         var consumer = _consumer!;
         while (_work!.TryTakeFaulted(out var faulted))
         {

@@ -229,6 +229,7 @@ internal sealed partial class KafkaDispatcher : IHostedService, IDisposable, IPo
     private void Shutdown()
     {
         _work?.Stop();
+        _scheduler?.Flush(); // read and not handed over (the loop ended mid-batch): dropped uncommitted, not waited for
         // Work already running gets the drain timeout to finish; then its token fires and it is abandoned.
         var drainTimeout = TimeSpan.FromTicks(Volatile.Read(ref _drainTimeoutTicks));
         if (!SpinWait.SpinUntil(() => InFlight == 0, drainTimeout))

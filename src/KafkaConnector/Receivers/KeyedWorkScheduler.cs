@@ -36,6 +36,7 @@ internal sealed partial class KeyedWorkScheduler<TItem> : IDisposable
 
     private readonly Shard[] _shards = [.. Enumerable.Range(0, ShardCount).Select(_ => new Shard())];
     private readonly ConcurrentQueue<KeyWork> _ready = new();
+    private readonly List<KeyWork> _deferred = [];
     private int _runners;
     private int _taken;
     private long _completedAtRecheck;
@@ -74,8 +75,10 @@ internal sealed partial class KeyedWorkScheduler<TItem> : IDisposable
     /// Queues <paramref name="item"/> behind earlier work of the same key.
     /// <paramref name="reserved"/> work (the node's own requests) runs outside the <c>parallelism</c>
     /// slots, so receivers hung on as many keys cannot stop the node answering.
+    /// A <paramref name="deferred"/> key that becomes ready waits for <see cref="Flush"/>: the poll
+    /// thread hands a batch of messages over at once (one caller only: the deferred keys are its own).
     /// </summary>
-    public void Schedule(WorkKey key, TItem item, bool reserved = false)
+    public void Schedule(WorkKey key, TItem item, bool reserved = false, bool deferred = false)
     {
         KeyWork? work;
         var shard = _shards[(key.Partition * 31 + key.KeyHash) & (ShardCount - 1)];
@@ -100,7 +103,30 @@ internal sealed partial class KeyedWorkScheduler<TItem> : IDisposable
             return;
         }
 
+        if (deferred)
+        {
+            _deferred.Add(work);
+            return;
+        }
+
         _ready.Enqueue(work);
+        AddRunnerIfNeeded();
+    }
+
+    /// <summary>Makes the keys deferred by <see cref="Schedule"/> ready, and starts a runner if needed.</summary>
+    public void Flush()
+    {
+        if (_deferred.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var work in _deferred)
+        {
+            _ready.Enqueue(work);
+        }
+
+        _deferred.Clear();
         AddRunnerIfNeeded();
     }
 
