@@ -21,7 +21,9 @@ namespace KafkaConnector.Receivers;
 /// different keys run in parallel, up to <c>System:MaxConsumerThreads</c> (<see cref="KeyedWorkScheduler{TItem}"/>).</item>
 /// <item>Bounded: at <c>Dispatch:MaxInFlight</c> messages the partitions pause; the consumer keeps
 /// polling, so it stays in its group, and resumes at half. A rebalance never leaves it paused.</item>
-/// <item>Failures are retried with backoff, then written to the dead-letter topic, then committed.</item>
+/// <item>Failures go through the receiver's error policy (<see cref="ReceiverPipeline"/>): by default
+/// retried with backoff, then written to the dead-letter topic, then committed. A policy may hold a
+/// partition (<see cref="PartitionHolds"/>): the poll thread pauses it and reads it again after the hold.</item>
 /// <item>Stop is bounded by <c>ShutdownTimeout</c>, even when a receiver hangs.</item>
 /// </list>
 /// </summary>
@@ -55,6 +57,8 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly System.Collections.Concurrent.ConcurrentQueue<PartitionTracker> _faulted = new();
     private readonly FlowController? _flow;
+    private readonly PartitionHolds? _holds;
+    private readonly List<(PartitionHold Hold, PartitionTracker Tracker)> _rewindsAfterHold = [];
     private Func<TopicPartition, int>? _unfinished;
     private KeyedWorkScheduler<WorkItem>? _scheduler;
     private ConsumerPauser? _pauser;
@@ -94,15 +98,13 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
         _options = clients.Options;
         _topics = identity.Topics;
         _provisioning = new SystemTopicProvisioning(provisioner, api, _options, _logger);
-        if (_topics is not null)
-        {
-            _invoker = new ReceiverInvoker(api, services, _options, metrics, _topics.NodeId, _logger);
-        }
-
         if (_topics is { } topics)
         {
             // A slow key may fill half the budget with its partition (a smaller share throttles healthy partitions: measured in docs/performance.md); the node's own topics never pause.
-            _flow = new FlowController(_options.Dispatch.MaxInFlight, Math.Max(1, _options.Dispatch.MaxInFlight / 2), p => p.Topic == topics.Broadcast || p.Topic == topics.Node);
+            Func<TopicPartition, bool> own = p => p.Topic == topics.Broadcast || p.Topic == topics.Node;
+            _flow = new FlowController(_options.Dispatch.MaxInFlight, Math.Max(1, _options.Dispatch.MaxInFlight / 2), own);
+            _holds = new PartitionHolds(own);
+            _invoker = new ReceiverInvoker(api, services, _options, metrics, topics.NodeId, _logger, _holds);
         }
     }
 
@@ -125,7 +127,13 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
     internal TimeSpan SinceLastPoll => TimeSpan.FromMilliseconds(Environment.TickCount64 - Volatile.Read(ref _lastPollTicks));
 
     /// <summary>Receivers whose last messages all ended in the dead-letter topic, with how many in a row.</summary>
-    internal IReadOnlyDictionary<string, int> ConsecutiveDeadLetters => _invoker?.ConsecutiveDeadLetters ?? new Dictionary<string, int>();
+    internal IReadOnlyDictionary<string, int> ConsecutiveDeadLetters => _invoker is null ? new Dictionary<string, int>() : ReceiverInvoker.ConsecutiveDeadLetters(_registry.Current);
+
+    /// <summary>Receivers their error policy stopped.</summary>
+    internal IReadOnlyList<string> StoppedReceivers => _invoker is null ? [] : ReceiverInvoker.Stopped(_registry.Current);
+
+    /// <summary>Partitions held by receivers' error policies.</summary>
+    internal int HeldPartitions => _holds?.Count ?? 0;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -144,9 +152,11 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
         // Singleton receivers are built now: one whose constructor throws fails the start, naming it,
         // instead of the node's consumer later, with the host believing it started.
         _ = _registry.Current;
+        _invoker!.Start(); // so are the receiver stages
         _startedAt = DateTimeOffset.UtcNow;
         _lastPollTicks = Environment.TickCount64;
         _metrics.ObserveDispatcher(() => InFlight, () => _flow!.PausedCount);
+        _metrics.ObserveHolds(() => HeldPartitions);
         _scheduler = new KeyedWorkScheduler<WorkItem>(_options.System.MaxConsumerThreads, ProcessAsync);
         _registry.Changed += OnReceiversChanged;
         _pollThread = new Thread(Run) { IsBackground = true, Name = "kafka-dispatcher" };
@@ -440,8 +450,13 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
     {
         while (_faulted.TryDequeue(out var faulted))
         {
-            Rewind(consumer, faulted);
+            if (Rewind(consumer, faulted))
+            {
+                DispatchLog.Rewound(_logger, faulted.Partition.Topic, faulted.Partition.Partition.Value, faulted.Watermark);
+            }
         }
+
+        ApplyHolds(consumer);
 
         if (!_flow!.IsDue(InFlight, _lastRead?.Unfinished ?? 0))
         {
@@ -477,14 +492,64 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
     }
 
     /// <summary>
-    /// A message failed outside any receiver and can never finish: read its partition again from the
-    /// watermark, with a fresh tracker, instead of leaving it unable to commit for the rest of the assignment.
+    /// Applies the holds receivers asked for: a held partition stays paused; when its hold ends it
+    /// resumes, or, if messages behind the held one were left unprocessed, is read again from its
+    /// watermark once its running work settled (the held message is finished by then).
     /// </summary>
-    private void Rewind(IConsumer<byte[], byte[]> consumer, PartitionTracker faulted)
+    private void ApplyHolds(IConsumer<byte[], byte[]> consumer)
+    {
+        var holds = _holds!;
+        while (holds.TryTake(out var change))
+        {
+            var partition = change.Hold.Partition;
+            if (!_partitions.TryGetValue(partition, out var tracker) || tracker.Cancellation.Token != change.Hold.Assignment)
+            {
+                holds.Rewound(change.Hold); // revoked or read again since: the hold went with that assignment
+                continue;
+            }
+
+            switch (change.Kind)
+            {
+                case HoldChangeKind.Held:
+                    _flow!.Hold(partition);
+                    break;
+                case HoldChangeKind.Released:
+                    _flow!.Release(partition);
+                    break;
+                default:
+                    _rewindsAfterHold.Add((change.Hold, tracker));
+                    break;
+            }
+        }
+
+        for (var i = _rewindsAfterHold.Count - 1; i >= 0; i--)
+        {
+            var (hold, tracker) = _rewindsAfterHold[i];
+            if (tracker.Outstanding > 0 && !tracker.Revoked)
+            {
+                continue;
+            }
+
+            _rewindsAfterHold.RemoveAt(i);
+            if (Rewind(consumer, tracker))
+            {
+                DispatchLog.RewoundAfterHold(_logger, hold.Partition.Topic, hold.Partition.Partition.Value, tracker.Watermark);
+            }
+
+            holds.Rewound(hold);
+        }
+    }
+
+    /// <summary>
+    /// A message failed outside any receiver and can never finish, or a hold left messages unprocessed:
+    /// read the partition again from the watermark, with a fresh tracker, instead of leaving it unable to
+    /// commit for the rest of the assignment. False when the tracker is not the partition's current one.
+    /// </summary>
+    private bool Rewind(IConsumer<byte[], byte[]> consumer, PartitionTracker faulted)
     {
         if (!_partitions.TryGetValue(faulted.Partition, out var current) || !ReferenceEquals(current, faulted))
         {
-            return; // revoked (or rewound) since: its next owner reads it from the committed offset
+            return false; // revoked (or rewound) since: its next owner reads it from the committed offset
         }
 
         faulted.Revoke();
@@ -493,7 +558,10 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
         fresh.StartAt(watermark); // the faulted tracker read at least the failed offset, so its watermark is set
         consumer.Seek(new TopicPartitionOffset(faulted.Partition, watermark));
         fresh.Committed(faulted.CommittedOffset);
-        DispatchLog.Rewound(_logger, faulted.Partition.Topic, faulted.Partition.Partition.Value, watermark);
+        // A hold belongs to the assignment just replaced: its holder gives up, and the partition may resume.
+        _holds!.Revoked([faulted.Partition]);
+        _flow!.Release(faulted.Partition);
+        return true;
     }
 
     private IEnumerable<TopicPartitionOffset> OnAssigned(IConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions)
@@ -521,6 +589,7 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
     private void OnRevoked(IConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions, bool commit)
     {
         _flow!.Revoked(partitions);
+        _holds!.Revoked(partitions); // holders give up at once: their messages stay uncommitted for the next owner
         var trackers = new List<PartitionTracker>(partitions.Count);
         foreach (var partition in partitions)
         {
@@ -558,6 +627,7 @@ internal sealed class KafkaDispatcher : IHostedService, IDisposable
     private void Shutdown()
     {
         _stopping = true;
+        _holds?.CancelAll(); // a held message stays uncommitted and is read again after restart
         // Work already running gets the drain timeout to finish; then its token fires and it is abandoned.
         var drainTimeout = TimeSpan.FromTicks(Volatile.Read(ref _drainTimeoutTicks));
         if (!SpinWait.SpinUntil(() => InFlight == 0, drainTimeout))
