@@ -77,10 +77,10 @@ internal sealed class FlowController(int totalLimit, int partitionLimit, Func<To
         Volatile.Write(ref _paused, _paused);
     }
 
-    /// <summary>Keeps <paramref name="partition"/> paused until <see cref="Release"/> or its revocation; the next <see cref="Apply"/> pauses it.</summary>
+    /// <summary>Keeps <paramref name="partition"/> paused until <see cref="Release"/> or its revocation; the next <see cref="Apply"/> pauses it. Exempt partitions are never held.</summary>
     public void Hold(TopicPartition partition)
     {
-        if (_partitions.ContainsKey(partition) && _held.Add(partition))
+        if (_partitions.ContainsKey(partition) && !exempt(partition) && _held.Add(partition))
         {
             _dirty = true;
         }

@@ -25,12 +25,25 @@ internal sealed class ReceiverInvoker
 
     public ReceiverInvoker(
         KafkaConnectorSystemApi api, IServiceProvider services, KafkaConnectorOptions options, KafkaConnectorMetrics metrics, string nodeId, ILogger logger, PartitionHolds holds)
+        : this((message, token) => api.ProduceAsync(message, token), services, options.Dispatch, metrics, nodeId, logger, holds)
+    {
+    }
+
+    /// <param name="produce">Writes a dead letter (the shared producer's <c>ProduceAsync</c>).</param>
+    /// <param name="services">The root provider: stages, scoped receivers.</param>
+    /// <param name="options">Retries, backoff, dead-letter suffix.</param>
+    /// <param name="metrics">The connector's meter.</param>
+    /// <param name="nodeId">The node, as a metrics tag.</param>
+    /// <param name="logger">The dispatcher's logger.</param>
+    /// <param name="holds">Where error policies hold partitions.</param>
+    internal ReceiverInvoker(
+        Func<KafkaMessage, CancellationToken, Task> produce, IServiceProvider services, KafkaDispatchOptions options, KafkaConnectorMetrics metrics, string nodeId, ILogger logger, PartitionHolds holds)
     {
         _services = services;
-        _options = options.Dispatch;
+        _options = options;
         _holds = holds;
         _telemetry = new ReceiverTelemetry(metrics, nodeId, logger);
-        _deadLetters = new DeadLetterWriter((message, token) => api.ProduceAsync(message, token), _options, _telemetry);
+        _deadLetters = new DeadLetterWriter(produce, _options, _telemetry);
         _default = KafkaErrorPolicy.Default(_options);
     }
 
