@@ -10,9 +10,12 @@ namespace KafkaConnector.Engine;
 /// resumes or reads the partition again. A hold belongs to one assignment of its partition, told
 /// apart by the cancellation token its messages carry; a revocation or the node's stop ends it.
 /// <list type="bullet">
-/// <item>While a partition is held, its other messages are not processed (<see cref="ShouldDefer"/>):
+/// <item>While a partition is held, its messages after the held one are not processed (<see cref="ShouldDefer"/>):
 /// they stay uncommitted, and when the hold ends the partition is read again from its watermark, so
 /// nothing is delivered past the held message and a waiting message never takes a lane.</item>
+/// <item>The held message is the earliest failing one: a failing message before it takes the hold over,
+/// and the former holder waits like the others. So when the hold ends everything before the held message
+/// is finished, and reading the partition again delivers the held message once only.</item>
 /// <item>Partitions of the node's own topics are never paused nor deferred: their holds only retry.</item>
 /// </list>
 /// </summary>
@@ -27,8 +30,8 @@ internal sealed class PartitionHolds(Func<TopicPartition, bool> exempt)
     /// <summary>Partitions held now; read without a lock on every message, so that no hold costs nothing.</summary>
     public int Count => Volatile.Read(ref _count);
 
-    /// <summary>Whether a message of this partition and assignment must wait because the partition is held.</summary>
-    public bool ShouldDefer(string topic, int partition, CancellationToken assignment)
+    /// <summary>Whether a message of this partition and assignment must wait: the partition is held by an earlier message, or for a stopped receiver.</summary>
+    public bool ShouldDefer(string topic, int partition, long offset, CancellationToken assignment)
     {
         if (Volatile.Read(ref _count) == 0)
         {
@@ -37,7 +40,7 @@ internal sealed class PartitionHolds(Func<TopicPartition, bool> exempt)
 
         lock (_lock)
         {
-            if (_held.TryGetValue((topic, partition), out var hold) && hold.Assignment == assignment)
+            if (_held.TryGetValue((topic, partition), out var hold) && hold.Assignment == assignment && (offset > hold.Offset || hold.State == HoldState.Stopped))
             {
                 hold.Deferred = true;
                 return true;
@@ -49,7 +52,8 @@ internal sealed class PartitionHolds(Func<TopicPartition, bool> exempt)
 
     /// <summary>
     /// Holds the partition for a failing message that will be retried until it succeeds. Null when
-    /// the partition is held already: the message waits like the others (<see cref="ShouldDefer"/>).
+    /// the partition is held already by an earlier message: this one waits like the others
+    /// (<see cref="ShouldDefer"/>). A message before the holder takes the hold over.
     /// </summary>
     public PartitionHold? TryHold(string topic, int partition, long offset, CancellationToken assignment) =>
         Start(topic, partition, offset, HoldState.Holding, assignment);
@@ -189,19 +193,24 @@ internal sealed class PartitionHolds(Func<TopicPartition, bool> exempt)
                 return unpaused;
             }
 
+            var deferred = false;
             if (_held.TryGetValue(key, out var existing))
             {
-                if (existing.Assignment == assignment)
+                var takeOver = existing.State == HoldState.Holding && offset < existing.Offset;
+                if (existing.Assignment == assignment && !takeOver)
                 {
                     existing.Deferred = true;
                     return null;
                 }
 
-                End(existing); // a hold of an earlier assignment the poll thread has not cleared yet
+                // A hold of an earlier assignment the poll thread has not cleared yet, or a later message's:
+                // its holder gives up and its message is read again after this hold.
+                deferred = existing.Assignment == assignment;
+                End(existing);
                 Remove(existing);
             }
 
-            var hold = new PartitionHold(topicPartition, offset, state, pauses: true, assignment);
+            var hold = new PartitionHold(topicPartition, offset, state, pauses: true, assignment) { Deferred = deferred };
             _held[key] = hold;
             Volatile.Write(ref _count, _held.Count);
             _changes.Enqueue(new HoldChange(hold, HoldChangeKind.Held));

@@ -20,7 +20,7 @@ public sealed class PartitionHoldsTests : IDisposable
     public void WithoutHolds_NothingIsDeferred()
     {
         Assert.Equal(0, _holds.Count);
-        Assert.False(_holds.ShouldDefer("orders", 0, _assignment.Token));
+        Assert.False(_holds.ShouldDefer("orders", 0, 8, _assignment.Token));
         Assert.False(_holds.TryTake(out _));
     }
 
@@ -33,9 +33,9 @@ public sealed class PartitionHoldsTests : IDisposable
         Assert.Equal((Orders0, 7L), (hold.Partition, hold.Offset));
         Assert.Equal(1, _holds.Count);
         Assert.Equal([HoldChangeKind.Held], Changes());
-        Assert.True(_holds.ShouldDefer("orders", 0, _assignment.Token));
-        Assert.False(_holds.ShouldDefer("orders", 1, _assignment.Token));
-        Assert.False(_holds.ShouldDefer("orders", 0, _nextAssignment.Token));
+        Assert.True(_holds.ShouldDefer("orders", 0, 8, _assignment.Token));
+        Assert.False(_holds.ShouldDefer("orders", 1, 8, _assignment.Token));
+        Assert.False(_holds.ShouldDefer("orders", 0, 8, _nextAssignment.Token));
     }
 
     [Fact]
@@ -48,6 +48,32 @@ public sealed class PartitionHoldsTests : IDisposable
     }
 
     [Fact]
+    public void OnlyMessagesAfterTheHeldOne_Wait_EarlierOnesRun()
+    {
+        _holds.TryHold("orders", 0, 7, _assignment.Token);
+
+        Assert.False(_holds.ShouldDefer("orders", 0, 6, _assignment.Token));
+        Assert.True(_holds.ShouldDefer("orders", 0, 8, _assignment.Token));
+    }
+
+    [Fact]
+    public async Task AnEarlierFailingMessage_TakesTheHoldOver_TheFormerHolderGivesUpAndIsReadAgain()
+    {
+        var later = _holds.TryHold("orders", 0, 7, _assignment.Token)!;
+        Changes();
+
+        var earlier = _holds.TryHold("orders", 0, 3, _assignment.Token);
+
+        Assert.NotNull(earlier);
+        await WaitCancelledAsync(later.Token);
+        Assert.Equal(1, _holds.Count);
+        Assert.True(_holds.ShouldDefer("orders", 0, 7, _assignment.Token));
+        _holds.Abandon(later); // the former holder's cleanup changes nothing
+        _holds.Release(earlier);
+        Assert.Equal([HoldChangeKind.Held, HoldChangeKind.ReleasedRewind], Changes()); // the former holder's message is read again
+    }
+
+    [Fact]
     public void Release_WithNothingDeferred_ResumesAtOnce()
     {
         var hold = _holds.TryHold("orders", 0, 7, _assignment.Token)!;
@@ -57,23 +83,23 @@ public sealed class PartitionHoldsTests : IDisposable
 
         Assert.Equal([HoldChangeKind.Released], Changes());
         Assert.Equal(0, _holds.Count);
-        Assert.False(_holds.ShouldDefer("orders", 0, _assignment.Token));
+        Assert.False(_holds.ShouldDefer("orders", 0, 8, _assignment.Token));
     }
 
     [Fact]
     public void Release_AfterDeferringMessages_AsksForARewind_AndKeepsDeferringUntilRewound()
     {
         var hold = _holds.TryHold("orders", 0, 7, _assignment.Token)!;
-        Assert.True(_holds.ShouldDefer("orders", 0, _assignment.Token));
+        Assert.True(_holds.ShouldDefer("orders", 0, 8, _assignment.Token));
         Changes();
 
         _holds.Release(hold);
 
         Assert.Equal([HoldChangeKind.ReleasedRewind], Changes());
-        Assert.True(_holds.ShouldDefer("orders", 0, _assignment.Token)); // what comes before the rewind would be read twice
+        Assert.True(_holds.ShouldDefer("orders", 0, 8, _assignment.Token)); // what comes before the rewind would be read twice
         _holds.Rewound(hold);
         Assert.Equal(0, _holds.Count);
-        Assert.False(_holds.ShouldDefer("orders", 0, _assignment.Token));
+        Assert.False(_holds.ShouldDefer("orders", 0, 8, _assignment.Token));
     }
 
     [Fact]
@@ -128,7 +154,7 @@ public sealed class PartitionHoldsTests : IDisposable
         Assert.NotNull(_holds.TryHold("system", 0, 3, _assignment.Token)); // another key of the same partition retries too
         Assert.Equal(0, _holds.Count);
         Assert.Empty(Changes());
-        Assert.False(_holds.ShouldDefer("system", 0, _assignment.Token));
+        Assert.False(_holds.ShouldDefer("system", 0, 8, _assignment.Token));
     }
 
     [Fact]
@@ -142,7 +168,7 @@ public sealed class PartitionHoldsTests : IDisposable
 
         Assert.Empty(Changes());
         Assert.Equal(1, _holds.Count);
-        Assert.True(_holds.ShouldDefer("orders", 0, _assignment.Token));
+        Assert.True(_holds.ShouldDefer("orders", 0, 8, _assignment.Token));
     }
 
     [Fact]
@@ -152,7 +178,7 @@ public sealed class PartitionHoldsTests : IDisposable
         _holds.HoldStopped("orders", 0, 8, _assignment.Token);
 
         Assert.Equal([HoldChangeKind.Held], Changes());
-        Assert.True(_holds.ShouldDefer("orders", 0, _assignment.Token));
+        Assert.True(_holds.ShouldDefer("orders", 0, 8, _assignment.Token));
         _holds.Revoked([Orders0]);
         Assert.Equal(0, _holds.Count);
     }
@@ -167,8 +193,8 @@ public sealed class PartitionHoldsTests : IDisposable
         Assert.NotNull(fresh);
         await WaitCancelledAsync(stale.Token);
         Assert.Equal(1, _holds.Count);
-        Assert.True(_holds.ShouldDefer("orders", 0, _nextAssignment.Token));
-        Assert.False(_holds.ShouldDefer("orders", 0, _assignment.Token));
+        Assert.True(_holds.ShouldDefer("orders", 0, 8, _nextAssignment.Token));
+        Assert.False(_holds.ShouldDefer("orders", 0, 8, _assignment.Token));
     }
 
     private List<HoldChangeKind> Changes()

@@ -155,7 +155,7 @@ internal sealed class ReceiverPipeline
         }
     }
 
-    /// <summary>A stopped receiver gets nothing, and nothing of a held partition is processed until the hold ends.</summary>
+    /// <summary>A stopped receiver gets nothing, and nothing after the held message of a partition is processed until the hold ends.</summary>
     private void Admit(KafkaMessage message, CancellationToken cancellationToken)
     {
         if (_stopped)
@@ -164,7 +164,7 @@ internal sealed class ReceiverPipeline
             throw new MessageDeferredException();
         }
 
-        if (_holds.ShouldDefer(message.Topic, message.Partition ?? -1, cancellationToken))
+        if (_holds.ShouldDefer(message.Topic, message.Partition ?? -1, message.Offset ?? -1, cancellationToken))
         {
             throw Defer(message);
         }
