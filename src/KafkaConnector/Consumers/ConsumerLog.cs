@@ -35,7 +35,4 @@ internal static partial class ConsumerLog
 
     [LoggerMessage(1109, LogLevel.Error, "A partition callback of {Subscription} threw")]
     internal static partial void PartitionCallbackThrew(ILogger logger, Exception exception, string subscription);
-
-    [LoggerMessage(1110, LogLevel.Debug, "Offset of {Partition} not stored: the partition is no longer assigned ({Reason}); another member re-reads it")]
-    internal static partial void OffsetNotStored(ILogger logger, string partition, string reason);
 }

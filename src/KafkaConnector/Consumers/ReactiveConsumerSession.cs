@@ -13,10 +13,13 @@ namespace KafkaConnector.Consumers;
 /// One subscription to a reactive stream: its own consumers (each polling on its own thread), a
 /// bounded buffer, and one delivery thread that calls the observer serially. When the buffer is
 /// full the consumers pause their partitions and keep polling, so a slow observer neither grows
-/// memory nor gets the consumer evicted from its group. Offsets are stored only after
-/// <c>OnNext</c> returned and committed periodically, on revocation and on close (at-least-once).
+/// memory nor gets the consumer evicted from its group. The consumers run the engine's
+/// <see cref="PollLoop"/>, <see cref="ConsumerAssignment"/> and <see cref="FlowController"/>, like the
+/// node's dispatcher: a message is committable once <c>OnNext</c> returned for it and for every earlier
+/// one of its partition, and the watermarks are committed periodically, on revocation and on close
+/// (at-least-once).
 /// </summary>
-internal sealed class ReactiveConsumerSession : IDisposable
+internal sealed partial class ReactiveConsumerSession : IDisposable
 {
     private readonly KafkaClientFactory _clients;
     private readonly KafkaConnectorMetrics _metrics;
@@ -31,7 +34,6 @@ internal sealed class ReactiveConsumerSession : IDisposable
     private readonly TimeSpan _commitInterval;
     private readonly TimeSpan _stopTimeout;
     private readonly BlockingCollection<Buffered> _buffer = new(new ConcurrentQueue<Buffered>());
-    private readonly PartitionEpochs _epochs = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly ManualResetEventSlim _deliveryDone = new();
     private readonly List<Worker> _workers = [];
@@ -154,7 +156,7 @@ internal sealed class ReactiveConsumerSession : IDisposable
             foreach (var item in _buffer.GetConsumingEnumerable(_stop.Token))
             {
                 Interlocked.Decrement(ref _buffered);
-                if (!_epochs.IsCurrent(item.Result.TopicPartition, item.Epoch))
+                if (item.Tracker.Revoked)
                 {
                     continue; // revoked since it was fetched; its next owner reads it again
                 }
@@ -173,11 +175,9 @@ internal sealed class ReactiveConsumerSession : IDisposable
                 }
 
                 _metrics.Consumed(item.Result.Topic);
-                // Checked again after OnNext: a revocation during it already committed, and the next owner reads this message again.
-                if (_options.CommitOffsets)
-                {
-                    _epochs.StoreIfCurrent(item.Result.TopicPartition, item.Epoch, item, static i => i.Worker.Store(i.Result));
-                }
+                // Committable from now on. A revocation during OnNext already committed this partition
+                // without it, and its tracker is never committed again: the next owner reads it again.
+                item.Tracker.Complete(item.Entry);
             }
         }
         catch (OperationCanceledException)
@@ -212,12 +212,12 @@ internal sealed class ReactiveConsumerSession : IDisposable
         }
     }
 
-    private void Enqueue(Worker worker, ConsumeResult<byte[], byte[]> result)
+    private void Enqueue(ConsumeResult<byte[], byte[]> result, PartitionTracker tracker)
     {
-        var epoch = _epochs.Current(result.TopicPartition);
+        var entry = tracker.Track(result.Offset.Value);
         var count = Interlocked.Increment(ref _buffered);
         InterlockedMax(ref _maxBuffered, count);
-        _buffer.Add(new Buffered(result, worker, epoch));
+        _buffer.Add(new Buffered(result, tracker, entry));
     }
 
     private static void InterlockedMax(ref int target, int value)
@@ -228,256 +228,6 @@ internal sealed class ReactiveConsumerSession : IDisposable
         }
     }
 
-    private readonly record struct Buffered(ConsumeResult<byte[], byte[]> Result, Worker Worker, int Epoch);
-
-    /// <summary>One consumer and the thread that polls it.</summary>
-    private sealed class Worker
-    {
-        private readonly ReactiveConsumerSession _session;
-        private readonly Thread _thread;
-        private readonly FlowController _flow;
-        private ConsumerPauser? _pauser;
-        private int _stored;
-
-        public Worker(ReactiveConsumerSession session, int index)
-        {
-            _session = session;
-            _flow = new FlowController(session._bufferSize, int.MaxValue, static _ => false); // one observer: the whole buffer is the limit
-            var overrides = session._options.ConsumerProperties;
-            Consumer = session._clients.CreateConsumer(
-                // Confluent.Kafka requires a group id even for assigned partitions; nothing is committed without one of the caller's.
-                session._groupId ?? $"kafkaconnector-assign-{Guid.NewGuid():N}",
-                overrides,
-                builder => builder
-                    .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions))
-                    .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions.Select(p => p.TopicPartition).ToList(), commit: true))
-                    .SetPartitionsLostHandler((_, partitions) => OnRevoked(partitions.Select(p => p.TopicPartition).ToList(), commit: false)),
-                onError: (_, error) =>
-                {
-                    if (error.IsFatal)
-                    {
-                        session.Fail(new KafkaException(error));
-                    }
-                });
-            _thread = new Thread(Poll) { IsBackground = true, Name = $"kafka-reactive-poll-{index}" };
-        }
-
-        public IConsumer<byte[], byte[]> Consumer { get; }
-
-        public bool IsCurrentThread => Thread.CurrentThread == _thread;
-
-        public void Start() => _thread.Start();
-
-        public bool Join(TimeSpan timeout) => _thread.Join(timeout > TimeSpan.Zero ? timeout : TimeSpan.Zero);
-
-        public void Store(ConsumeResult<byte[], byte[]> result)
-        {
-            try
-            {
-                Consumer.StoreOffset(result);
-                Volatile.Write(ref _stored, 1);
-            }
-            catch (KafkaException e)
-            {
-                ConsumerLog.OffsetNotStored(_session._logger, result.TopicPartition.ToString(), e.Error.Reason);
-            }
-            catch (ObjectDisposedException)
-            {
-                // The consumer closed while the observer ran; the message is read again next time.
-            }
-        }
-
-        private void Poll()
-        {
-            var session = _session;
-            var token = session._stop.Token;
-            var sinceCommit = Stopwatch.StartNew();
-            try
-            {
-                if (session._subscription.UsesGroup)
-                {
-                    Consumer.Subscribe(session._subscription.Pattern is { } pattern ? [pattern] : session._subscription.Topics);
-                }
-                else
-                {
-                    EnsurePartitionsExist(session._clients, session._subscription.Assignment);
-                    Consumer.Assign(session._subscription.Assignment);
-                    _flow.Assigned(session._subscription.Assignment.Select(a => a.TopicPartition));
-                    session._options.OnPartitionsAssigned?.Invoke(session._subscription.Assignment.Select(a => a.TopicPartition).ToList());
-                }
-
-                while (!token.IsCancellationRequested)
-                {
-                    ConsumeResult<byte[], byte[]>? result;
-                    try
-                    {
-                        result = Consumer.Consume(session._pollInterval);
-                    }
-                    catch (ConsumeException e) when (!IsTerminal(e.Error, session._subscription.UsesGroup))
-                    {
-                        ConsumerLog.TransientConsumeError(session._logger, session._name, e.Error.Code, e.Error.Reason);
-                        continue;
-                    }
-
-                    if (result is { IsPartitionEOF: false })
-                    {
-                        session.Enqueue(this, result);
-                    }
-
-                    FlowControl();
-                    if (sinceCommit.Elapsed >= session._commitInterval)
-                    {
-                        Commit();
-                        sinceCommit.Restart();
-                    }
-                }
-            }
-            catch (ConsumeException e)
-            {
-                ConsumerLog.StreamFailed(session._logger, session._name, e.Error.Code, e.Error.Reason);
-                session.Fail(e);
-            }
-            catch (Exception e) when (e is KafkaException or InvalidOperationException)
-            {
-                ConsumerLog.StreamFailed(session._logger, session._name, (e as KafkaException)?.Error.Code ?? ErrorCode.Unknown, e.Message);
-                session.Fail(e);
-            }
-            finally
-            {
-                Close();
-            }
-        }
-
-        /// <summary>
-        /// librdkafka waits for ever on a partition its topic does not have; a stream on explicit
-        /// partitions ends with <c>Local_UnknownPartition</c> instead. A topic that does not exist
-        /// yet is waited for: it may be created.
-        /// </summary>
-        private static void EnsurePartitionsExist(KafkaClientFactory clients, IReadOnlyCollection<TopicPartitionOffset> assignment)
-        {
-            using var admin = clients.CreateAdminClient([new("allow.auto.create.topics", "false")]);
-            foreach (var topic in assignment.GroupBy(a => a.Topic))
-            {
-                var metadata = admin.GetMetadata(topic.Key, TimeSpan.FromSeconds(10)).Topics.SingleOrDefault(t => t.Topic == topic.Key);
-                if (metadata is null || metadata.Error.Code != ErrorCode.NoError || metadata.Partitions.Count == 0)
-                {
-                    continue;
-                }
-
-                var missing = topic.Select(a => a.Partition.Value).Where(p => metadata.Partitions.All(m => m.PartitionId != p)).ToList();
-                if (missing.Count > 0)
-                {
-                    throw new KafkaException(new Error(ErrorCode.Local_UnknownPartition,
-                        $"Topic '{topic.Key}' has {metadata.Partitions.Count} partition(s) (0 to {metadata.Partitions.Count - 1}): no partition {string.Join(", ", missing)}"));
-                }
-            }
-        }
-
-        private void FlowControl()
-        {
-            var buffered = Volatile.Read(ref _session._buffered);
-            if (!_flow.IsDue(buffered, 0))
-            {
-                return;
-            }
-
-            var (paused, resumed) = _flow.Apply(_pauser ??= new ConsumerPauser(Consumer), buffered, static _ => 0);
-            if (paused > 0)
-            {
-                ConsumerLog.Paused(_session._logger, Consumer.Name, paused, buffered);
-            }
-
-            if (resumed > 0)
-            {
-                ConsumerLog.Resumed(_session._logger, Consumer.Name, resumed);
-            }
-        }
-
-        private void Commit()
-        {
-            if (!_session._options.CommitOffsets || Interlocked.Exchange(ref _stored, 0) == 0)
-            {
-                return;
-            }
-
-            try
-            {
-                Consumer.Commit(); // the stored offsets: only messages OnNext returned from
-            }
-            catch (KafkaException e) when (e.Error.Code == ErrorCode.Local_NoOffset)
-            {
-                // Nothing new to commit.
-            }
-            catch (KafkaException e)
-            {
-                Volatile.Write(ref _stored, 1);
-                ConsumerLog.CommitFailed(_session._logger, Consumer.Name, e.Error.Reason);
-            }
-        }
-
-        private void Close()
-        {
-            // The delivery thread may still be inside OnNext: let it finish and store its offset first.
-            _session._deliveryDone.Wait(_session._stopTimeout);
-            try
-            {
-                Commit();
-                Consumer.Close();
-            }
-            catch (Exception e) when (e is KafkaException or ObjectDisposedException)
-            {
-                ConsumerLog.CommitFailed(_session._logger, Consumer.Name, e.Message);
-            }
-            finally
-            {
-                Consumer.Dispose();
-                if (Interlocked.Decrement(ref _session._running) == 0)
-                {
-                    ConsumerLog.StreamStopped(_session._logger, _session._name);
-                    _session._onStopped(_session);
-                }
-            }
-        }
-
-        private void OnAssigned(List<TopicPartition> partitions)
-        {
-            _flow.Assigned(partitions); // pause state re-established explicitly on the next poll, kept partitions included
-            Invoke(_session._options.OnPartitionsAssigned, partitions);
-        }
-
-        private void OnRevoked(List<TopicPartition> partitions, bool commit)
-        {
-            _flow.Revoked(partitions);
-            _session._epochs.Revoke(partitions);
-
-            if (commit)
-            {
-                Commit();
-            }
-
-            Invoke(_session._options.OnPartitionsRevoked, partitions);
-        }
-
-        private void Invoke(Action<IReadOnlyList<TopicPartition>>? callback, List<TopicPartition> partitions)
-        {
-            try
-            {
-                callback?.Invoke(partitions);
-            }
-            catch (Exception e)
-            {
-                _session._metrics.CallbackFailed("reactive.partitions");
-                ConsumerLog.PartitionCallbackThrew(_session._logger, e, _session._name);
-            }
-        }
-
-        /// <summary>
-        /// Errors that end the stream with OnError: fatal ones, refused authorization, and, for a
-        /// stream on explicit partitions, a partition the topic does not have (retrying cannot help).
-        /// </summary>
-        private static bool IsTerminal(Error error, bool usesGroup) =>
-            error.IsFatal
-            || error.Code is ErrorCode.TopicAuthorizationFailed or ErrorCode.GroupAuthorizationFailed or ErrorCode.SaslAuthenticationFailed
-            || (!usesGroup && error.Code is ErrorCode.Local_UnknownPartition);
-    }
+    /// <summary>A message waiting for the observer, with the tracker of the assignment it was read in.</summary>
+    private readonly record struct Buffered(ConsumeResult<byte[], byte[]> Result, PartitionTracker Tracker, PartitionTracker.Entry Entry);
 }

@@ -78,14 +78,32 @@ internal sealed class KafkaConnectorMetrics
 
     public Meter Meter { get; }
 
-    public void Sent(string topic) => _sent.Add(1, Kafka, new KeyValuePair<string, object?>(TopicTag, topic), new KeyValuePair<string, object?>(OperationTag, "send"));
+    public void Sent(string topic)
+    {
+        if (_sent.Enabled)
+        {
+            _sent.Add(1, Kafka, new KeyValuePair<string, object?>(TopicTag, topic), new KeyValuePair<string, object?>(OperationTag, "send"));
+        }
+    }
 
-    public void Delivered(string topic) => _delivered.Add(1, new KeyValuePair<string, object?>(TopicTag, topic));
+    public void Delivered(string topic)
+    {
+        if (_delivered.Enabled)
+        {
+            _delivered.Add(1, new KeyValuePair<string, object?>(TopicTag, topic));
+        }
+    }
 
     public void DeliveryFailed(string topic, string errorType) =>
         _deliveryFailed.Add(1, new KeyValuePair<string, object?>(TopicTag, topic), new KeyValuePair<string, object?>(ErrorTypeTag, errorType));
 
-    public void Consumed(string topic) => _consumed.Add(1, Kafka, new KeyValuePair<string, object?>(TopicTag, topic), new KeyValuePair<string, object?>(OperationTag, "receive"));
+    public void Consumed(string topic)
+    {
+        if (_consumed.Enabled)
+        {
+            _consumed.Add(1, Kafka, new KeyValuePair<string, object?>(TopicTag, topic), new KeyValuePair<string, object?>(OperationTag, "receive"));
+        }
+    }
 
     public void CallbackFailed(string where) => _callbackFailed.Add(1, new KeyValuePair<string, object?>("kafkaconnector.callback", where));
 
@@ -101,8 +119,16 @@ internal sealed class KafkaConnectorMetrics
         _pausedPartitions = pausedPartitions;
     }
 
+    /// <summary>Whether anything listens to produce durations (when not, the sender does not read the clock).</summary>
+    public bool ProduceDurationEnabled => _produceDuration.Enabled;
+
     public void ProduceCompleted(string topic, TimeSpan elapsed, string? errorType)
     {
+        if (!_produceDuration.Enabled)
+        {
+            return;
+        }
+
         var topicTag = new KeyValuePair<string, object?>(TopicTag, topic);
         var operation = new KeyValuePair<string, object?>(OperationTag, "send");
         if (errorType is null)
@@ -117,6 +143,11 @@ internal sealed class KafkaConnectorMetrics
 
     public void Processed(string topic, string receiver, string node, TimeSpan elapsed, string outcome)
     {
+        if (!_processDuration.Enabled)
+        {
+            return; // no listener: skip building the tags on the hot path
+        }
+
         var tags = Tags(topic, receiver, node, outcome);
         tags.Add(SystemTag, "kafka");
         tags.Add(OperationTag, "process");

@@ -16,6 +16,7 @@ internal sealed class PartitionTracker
     private int _outstanding;
     private int _unfinished;
     private int _faulted;
+    private volatile bool _revoked;
 
     public PartitionTracker(TopicPartition partition, CancellationToken stopping)
     {
@@ -29,7 +30,7 @@ internal sealed class PartitionTracker
     public CancellationTokenSource Cancellation { get; }
 
     /// <summary>Set when the partition was revoked: queued work for it is dropped, not committed.</summary>
-    public bool Revoked { get; private set; }
+    public bool Revoked => _revoked; // read by other threads (runners, a stream's delivery thread)
 
     /// <summary>Work items dispatched and not yet finished or dropped.</summary>
     public int Outstanding => Volatile.Read(ref _outstanding);
@@ -50,8 +51,8 @@ internal sealed class PartitionTracker
     }
 
     /// <summary>
-    /// The partition starts at <paramref name="offset"/>, resolved from its end because the group had
-    /// no committed offset: commit it, so that later assignments resume here instead of at a newer end.
+    /// The partition starts at <paramref name="offset"/>, chosen by the node because the group had no
+    /// committed offset (<see cref="StartOffsetResolver"/>): commit it, so that later assignments resume here.
     /// </summary>
     public void StartAt(long offset)
     {
@@ -62,12 +63,15 @@ internal sealed class PartitionTracker
     }
 
     /// <summary>Records that <paramref name="offset"/> was read and is now being worked on.</summary>
-    public Entry Track(long offset)
+    public Entry Track(long offset) => Track(new Entry(offset));
+
+    /// <summary>Records that <paramref name="entry"/> was read and is now being worked on (a work item may be its own entry).</summary>
+    public TEntry Track<TEntry>(TEntry entry)
+        where TEntry : Entry
     {
-        var entry = new Entry(offset);
         lock (_lock)
         {
-            StartIfUnset(offset);
+            StartIfUnset(entry.Offset);
             _pending.Enqueue(entry);
             Volatile.Write(ref _unfinished, _pending.Count);
         }
@@ -114,7 +118,7 @@ internal sealed class PartitionTracker
     /// <summary>Work for this partition was dropped (revoked or stopping): it stays uncommitted.</summary>
     public void Drop() => Interlocked.Decrement(ref _outstanding);
 
-    public void Revoke() => Revoked = true;
+    public void Revoke() => _revoked = true;
 
     /// <summary>
     /// Work for this partition failed outside any receiver: it can never complete, so the partition
@@ -164,7 +168,7 @@ internal sealed class PartitionTracker
         }
     }
 
-    public sealed class Entry(long offset)
+    public class Entry(long offset)
     {
         public long Offset { get; } = offset;
 

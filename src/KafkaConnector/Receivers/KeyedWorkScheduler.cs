@@ -1,17 +1,56 @@
+using System.Collections.Concurrent;
+
 namespace KafkaConnector.Receivers;
 
 /// <summary>
-/// Runs work in parallel across keys and in order within a key. Each key with work has its own
-/// FIFO while it has work; at most <c>parallelism</c> keys run at once. A key that waits (a
-/// receiver retrying with backoff) holds only its own slot: other keys, and other partitions,
-/// keep flowing. No thread is held by a waiting key.
+/// Runs work in parallel across keys and in order within a key, with at most <c>parallelism</c>
+/// keys running at once. A key that waits (a receiver awaiting I/O, or retrying with backoff)
+/// holds its slot but no thread: other keys, and other partitions, keep flowing.
+/// <list type="bullet">
+/// <item>Each key with work has its own FIFO (<see cref="KeyWork"/>). Its next item starts only
+/// when the one before it finished.</item>
+/// <item>Runners (thread-pool work items) take ready keys in turn and run up to <see cref="Turn"/>
+/// items of each. While items complete synchronously a runner goes straight on, so handing a
+/// message over costs a queue operation, not a thread wake-up.</item>
+/// <item>When an item does not complete synchronously its key is set aside and resumes where the
+/// item completes; the runner takes the next key.</item>
+/// <item>There are as many runners as cores, on the thread pool; more, up to <c>parallelism</c>,
+/// only while keys wait and the runners are slow to finish items (receivers that block their
+/// thread): see <see cref="Recheck"/>.</item>
+/// </list>
 /// </summary>
 /// <typeparam name="TItem">The work item.</typeparam>
-internal sealed class KeyedWorkScheduler<TItem>(int parallelism, Func<TItem, Task> process) : IDisposable
+internal sealed partial class KeyedWorkScheduler<TItem> : IDisposable
 {
-    private readonly SemaphoreSlim _slots = new(parallelism, parallelism);
-    private readonly Dictionary<WorkKey, Queue<TItem>> _active = [];
+    /// <summary>How many items of one key a runner runs before it lets the next ready key have a turn.</summary>
+    internal const int Turn = 16;
+
+    /// <summary>How often the scheduler looks at whether blocked runners need help while keys wait.</summary>
+    internal static readonly TimeSpan RecheckInterval = TimeSpan.FromMilliseconds(2);
+
+    private readonly int _parallelism;
+    private readonly int _freeRunners;
+    private readonly Func<TItem, Task> _process;
+    private readonly Dictionary<WorkKey, KeyWork> _active = [];
+    private readonly ConcurrentQueue<KeyWork> _ready = new();
+    private readonly Stack<KeyWork> _spare = new();
     private readonly Lock _lock = new();
+    private int _runners;
+    private int _taken;
+    private long _completed;
+    private long _completedAtRecheck;
+    private readonly Timer _recheck;
+    private int _recheckArmed;
+
+    /// <param name="parallelism">At most this many keys run (or wait inside their work) at once.</param>
+    /// <param name="process">Runs one item; must not throw.</param>
+    public KeyedWorkScheduler(int parallelism, Func<TItem, Task> process)
+    {
+        _parallelism = parallelism;
+        _freeRunners = Math.Min(parallelism, Environment.ProcessorCount);
+        _process = process;
+        _recheck = new Timer(static s => ((KeyedWorkScheduler<TItem>)s!).Recheck(), this, Timeout.Infinite, Timeout.Infinite);
+    }
 
     /// <summary>Keys that have queued or running work.</summary>
     public int ActiveKeys
@@ -26,58 +65,171 @@ internal sealed class KeyedWorkScheduler<TItem>(int parallelism, Func<TItem, Tas
     }
 
     /// <summary>
-    /// Queues <paramref name="item"/> behind earlier work of the same key. The process function must not throw.
-    /// <paramref name="reserved"/> work (the node's own requests) does not take one of the
-    /// <c>parallelism</c> slots, so receivers hung on as many keys cannot stop the node answering.
+    /// Queues <paramref name="item"/> behind earlier work of the same key.
+    /// <paramref name="reserved"/> work (the node's own requests) runs outside the <c>parallelism</c>
+    /// slots, so receivers hung on as many keys cannot stop the node answering.
     /// </summary>
     public void Schedule(WorkKey key, TItem item, bool reserved = false)
     {
+        KeyWork? work;
         lock (_lock)
         {
-            if (_active.TryGetValue(key, out var queue))
+            if (_active.TryGetValue(key, out work))
             {
-                queue.Enqueue(item);
+                work.Items.Enqueue(item);
                 return;
             }
 
-            _active[key] = new Queue<TItem>();
+            work = _spare.TryPop(out var spare) ? spare : new KeyWork(this);
+            work.Reset(key, reserved);
+            work.Items.Enqueue(item);
+            _active[key] = work;
         }
 
-        // Never on the caller's thread: the caller is the poll loop, and a receiver may block.
-        _ = Task.Run(() => RunAsync(key, item, reserved));
+        if (reserved)
+        {
+            // Never on the caller's thread: the caller is the poll loop, and the work may block.
+            ThreadPool.UnsafeQueueUserWorkItem(static w => w.Run(), work, preferLocal: false);
+            return;
+        }
+
+        _ready.Enqueue(work);
+        AddRunnerIfNeeded();
     }
 
-    public void Dispose() => _slots.Dispose();
-
-    private async Task RunAsync(WorkKey key, TItem first, bool reserved)
+    /// <summary>Starts another runner if keys wait and the running ones are blocked (also checked on a timer).</summary>
+    public void Tick()
     {
-        if (!reserved)
+        if (!_ready.IsEmpty)
         {
-            await _slots.WaitAsync().ConfigureAwait(false);
+            AddRunnerIfNeeded();
+        }
+    }
+
+    public void Dispose() => _recheck.Dispose();
+
+
+    private void AddRunnerIfNeeded()
+    {
+        while (true)
+        {
+            var runners = Volatile.Read(ref _runners);
+            if (runners >= _freeRunners || Volatile.Read(ref _taken) >= _parallelism)
+            {
+                // Another thread would only compete with runners that make progress; the timer looks
+                // at whether they do.
+                ArmRecheck();
+                return;
+            }
+
+            if (Interlocked.CompareExchange(ref _runners, runners + 1, runners) == runners)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(static s => s.RunReadyKeys(), this, preferLocal: false);
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Every <see cref="RecheckInterval"/> while keys wait: if the runners finished fewer than
+    /// <see cref="Turn"/> items each since the last look, they are blocked in their work (or it is
+    /// slow): one more runner starts, on a thread of its own, since a pool whose threads are blocked
+    /// grows slowly.
+    /// </summary>
+    private void Recheck()
+    {
+        Volatile.Write(ref _recheckArmed, 0);
+        if (_ready.IsEmpty)
+        {
+            return;
         }
 
-        try
+        var completed = Volatile.Read(ref _completed);
+        var progress = completed - _completedAtRecheck;
+        _completedAtRecheck = completed;
+        var runners = Volatile.Read(ref _runners);
+        if (runners < _parallelism && Volatile.Read(ref _taken) < _parallelism && progress < (long)Turn * Math.Max(runners, 1)
+            && Interlocked.CompareExchange(ref _runners, runners + 1, runners) == runners)
         {
-            var item = first;
-            while (true)
+            new Thread(static s => ((KeyedWorkScheduler<TItem>)s!).RunReadyKeys()) { IsBackground = true, Name = "kafka-dispatch-runner" }.Start(this);
+        }
+
+        ArmRecheck();
+    }
+
+    private void ArmRecheck()
+    {
+        if (Volatile.Read(ref _recheckArmed) == 0 && Interlocked.Exchange(ref _recheckArmed, 1) == 0)
+        {
+            _recheck.Change(RecheckInterval, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void RunReadyKeys()
+    {
+        while (true)
+        {
+            while (TryTakeSlot())
             {
-                await process(item).ConfigureAwait(false);
-                lock (_lock)
+                if (!_ready.TryDequeue(out var work))
                 {
-                    if (!_active[key].TryDequeue(out item!))
-                    {
-                        _active.Remove(key);
-                        return;
-                    }
+                    Interlocked.Decrement(ref _taken);
+                    break;
                 }
+
+                work.Run();
+            }
+
+            Interlocked.Decrement(ref _runners);
+            // A key made ready after the last look and before the decrement saw this runner still running.
+            if (_ready.IsEmpty || Volatile.Read(ref _taken) >= _parallelism || !TryRejoin())
+            {
+                return;
             }
         }
-        finally
+    }
+
+    private bool TryTakeSlot()
+    {
+        while (true)
         {
-            if (!reserved)
+            var taken = Volatile.Read(ref _taken);
+            if (taken >= _parallelism)
             {
-                _slots.Release();
+                return false;
             }
+
+            if (Interlocked.CompareExchange(ref _taken, taken + 1, taken) == taken)
+            {
+                return true;
+            }
+        }
+    }
+
+    private bool TryRejoin()
+    {
+        while (true)
+        {
+            var runners = Volatile.Read(ref _runners);
+            if (runners >= _parallelism)
+            {
+                return false; // another runner takes it
+            }
+
+            if (Interlocked.CompareExchange(ref _runners, runners + 1, runners) == runners)
+            {
+                return true;
+            }
+        }
+    }
+
+    /// <summary>A slot was given back (a key ran dry or used its turn): a waiting key may take it.</summary>
+    private void Released()
+    {
+        Interlocked.Decrement(ref _taken);
+        if (!_ready.IsEmpty)
+        {
+            AddRunnerIfNeeded();
         }
     }
 }

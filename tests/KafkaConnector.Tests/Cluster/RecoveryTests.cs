@@ -27,14 +27,6 @@ public sealed class RecoveryTests
         var receiver = node.Host.Services.GetRequiredService<OtherReceiver>();
         await node.Api.ProduceAsync(KafkaMessage.FromText(topic, "k", "before"), Ct);
         await Eventually.UntilAsync(() => receiver.Received.Count == 1, TimeSpan.FromSeconds(60), () => "the message before the outage", Ct);
-        // Committed, so that the session lost in the outage resumes after it (not at the end).
-        using (var offsets = new ConsumerBuilder<byte[], byte[]>(cluster.CreateConsumerConfig($"hyperiot_{layer}_n")).Build())
-        {
-            await Eventually.UntilAsync(
-                () => offsets.Committed([new TopicPartition(topic, 0)], TimeSpan.FromSeconds(5)).Single().Offset == 1,
-                TimeSpan.FromSeconds(30), () => "offset 1 committed", Ct);
-        }
-
         embedded.SetBrokerDown(EmbeddedKafkaCluster.AllBrokers);
         await Task.Delay(Outage, Ct); // the fault itself: five seconds without brokers
         embedded.SetBrokerUp(EmbeddedKafkaCluster.AllBrokers);
@@ -46,7 +38,9 @@ public sealed class RecoveryTests
             await producer.ProduceAsync(topic, new Message<string, string> { Key = "k", Value = "after" }, Ct);
         }
 
-        await Eventually.UntilAsync(() => receiver.Received.Count == 2, TimeSpan.FromSeconds(30), () => "the message after the outage", Ct);
+        // Whether or not "before" was committed when the session went, the node resumes no later than after it
+        // (it may read "before" again: at-least-once), so "after" arrives.
+        await Eventually.UntilAsync(() => receiver.Values.Contains("after"), TimeSpan.FromSeconds(30), () => $"the message after the outage; got [{string.Join(',', receiver.Values)}]", Ct);
         var resumed = up.Elapsed;
 
         TestContext.Current.TestOutputHelper?.WriteLine($"resumed {resumed.TotalSeconds:0.00} s after the brokers came back");

@@ -123,6 +123,70 @@ public sealed class KeyedWorkSchedulerTests
     }
 
     [Fact]
+    public async Task WorkThatBlocksItsThread_GetsMoreRunners_UpToTheParallelism()
+    {
+        // Receivers that block (synchronous I/O, Thread.Sleep) hold a runner's thread: the scheduler
+        // must start more runners than cores, else the keys beyond the core count wait behind them.
+        const int Parallelism = 6;
+        using var release = new ManualResetEventSlim();
+        var inside = 0;
+        var max = 0;
+        using var scheduler = new KeyedWorkScheduler<int>(Parallelism, _ =>
+        {
+            var now = Interlocked.Increment(ref inside);
+            int seen;
+            while (now > (seen = Volatile.Read(ref max)) && Interlocked.CompareExchange(ref max, now, seen) != seen)
+            {
+            }
+
+            release.Wait(WaitLimit);
+            Interlocked.Decrement(ref inside);
+            return Task.CompletedTask;
+        });
+
+        for (var k = 0; k < Parallelism + 4; k++)
+        {
+            scheduler.Schedule(new WorkKey("t", 0, k), k);
+        }
+
+        await Eventually.UntilAsync(() => Volatile.Read(ref inside) == Parallelism, WaitLimit, () => $"{Parallelism} blocked keys running at once, saw {inside}", TestContext.Current.CancellationToken);
+        release.Set();
+        await Eventually.UntilAsync(() => scheduler.ActiveKeys == 0, WaitLimit, () => "all keys to finish", TestContext.Current.CancellationToken);
+        Assert.Equal(Parallelism, max);
+    }
+
+    [Fact]
+    public async Task AKeyWithMuchWork_TakesTurns_WithOtherKeys()
+    {
+        // One runner (parallelism 1): a key with a long queue must not keep it until the queue is empty.
+        var order = new ConcurrentQueue<string>();
+        using var gate = new ManualResetEventSlim();
+        using var scheduler = new KeyedWorkScheduler<string>(1, item =>
+        {
+            if (item == "busy-0")
+            {
+                gate.Wait(WaitLimit); // holds the only runner until everything is queued
+            }
+
+            order.Enqueue(item);
+            return Task.CompletedTask;
+        });
+
+        var busy = KeyedWorkScheduler<string>.Turn * 3;
+        for (var i = 0; i < busy; i++)
+        {
+            scheduler.Schedule(new WorkKey("t", 0, 1), $"busy-{i}");
+        }
+
+        scheduler.Schedule(new WorkKey("t", 0, 2), "other");
+        gate.Set();
+        await Eventually.UntilAsync(() => order.Count == busy + 1, WaitLimit, () => $"{busy + 1} items, got {order.Count}", TestContext.Current.CancellationToken);
+        var list = order.ToList();
+        Assert.Equal(KeyedWorkScheduler<string>.Turn, list.IndexOf("other")); // right after the busy key's first turn
+        Assert.Equal(Enumerable.Range(0, busy).Select(i => $"busy-{i}"), list.Where(i => i != "other"));
+    }
+
+    [Fact]
     public void WorkKey_NullKeysShareThePartitionsSlot_AndKeysDiffer()
     {
         Assert.Equal(WorkKey.Of("t", 1, null), WorkKey.Of("t", 1, null));

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using KafkaConnector.Configuration;
 using KafkaConnector.Messages;
@@ -78,25 +77,7 @@ public sealed class RebalanceWhilePausedTests(KafkaFixture fixture)
             s => s.AddSingleton(gated).AddSingleton<ILoggerProvider>(log));
         using var metrics = new MetricRecorder(node.Host.Services.GetRequiredService<IMeterFactory>());
         await PauseAsync(node, topic, gated, metrics);
-        var revokedBefore = Revocations(log);
-
-        embedded.SetBrokerDown(EmbeddedKafkaCluster.AllBrokers);
-        try
-        {
-            // An outage of up to 5 s, longer than the 2-3 s session: the classic client gives its
-            // partitions up as lost during it; under KIP-848 the broker fences the member, seen on reconnect.
-            var outage = Stopwatch.StartNew();
-            while (Revocations(log) == revokedBefore && outage.Elapsed < TimeSpan.FromSeconds(5))
-            {
-                await Task.Delay(100, Ct); // the fault's duration, not a synchronisation
-            }
-        }
-        finally
-        {
-            embedded.SetBrokerUp(EmbeddedKafkaCluster.AllBrokers);
-        }
-
-        await Eventually.UntilAsync(() => Revocations(log) > revokedBefore, WaitLimit, () => "the partitions to be lost because of the outage", Ct);
+        await SessionOutage.RunAsync(embedded, log, WaitLimit, Ct);
         await AssertResumesAsync(node, gated);
     }
 
@@ -107,8 +88,6 @@ public sealed class RebalanceWhilePausedTests(KafkaFixture fixture)
         options.System.MaxConsumerThreads = 16; // more than the 10 keys the gate holds: the new topic gets a slot
         options.Dispatch.RevocationTimeout = TimeSpan.FromMilliseconds(300);
     }
-
-    private static int Revocations(CapturedLog log) => log.Entries.Count(e => e.Id.Id == 1205);
 
     /// <summary>Fills partition 0 with work the gated receiver holds until it pauses.</summary>
     private static async Task PauseAsync(NodeHost node, string topic, GatedReceiver gated, MetricRecorder metrics)

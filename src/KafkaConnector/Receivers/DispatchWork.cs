@@ -1,0 +1,95 @@
+using System.Collections.Concurrent;
+using KafkaConnector.Diagnostics;
+using KafkaConnector.Engine;
+using KafkaConnector.Messages;
+using KafkaConnector.Receivers.Pipeline;
+using Microsoft.Extensions.Logging;
+
+namespace KafkaConnector.Receivers;
+
+/// <summary>
+/// Runs one message through its receivers on a scheduler runner and accounts for it: finished
+/// (committable), dropped (revoked or stopping: read again by the next owner) or faulted (failed
+/// outside any receiver: the poll loop reads its partition again). Counts what is in flight.
+/// </summary>
+internal sealed class DispatchWork(ReceiverInvoker invoker, KafkaConnectorMetrics metrics, ILogger logger) : IDisposable
+{
+    private readonly ManualResetEventSlim _finished = new(initialState: false);
+    private readonly ConcurrentQueue<PartitionTracker> _faulted = new();
+    private int _inFlight;
+    private volatile bool _stopping;
+
+    /// <summary>Messages read and not yet finished.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>Set by every message that finishes; the poll thread resets it before waiting for a partition to drain.</summary>
+    public ManualResetEventSlim Finished => _finished;
+
+    /// <summary>From now on queued work is dropped, not run.</summary>
+    public void Stop() => _stopping = true;
+
+    /// <summary>A partition whose work faulted since the last call, to be read again from its watermark.</summary>
+    public bool TryTakeFaulted(out PartitionTracker tracker) => _faulted.TryDequeue(out tracker!);
+
+    /// <summary>Records a message read for <paramref name="targets"/>; returns the work item to schedule.</summary>
+    public Item Track(KafkaMessage message, ReceiverRegistration[] targets, PartitionTracker tracker)
+    {
+        var item = tracker.Track(new Item(message, targets, tracker));
+        Interlocked.Increment(ref _inFlight);
+        return item;
+    }
+
+    public async Task ProcessAsync(Item work)
+    {
+        try
+        {
+            if (_stopping || work.Tracker.Revoked)
+            {
+                work.Tracker.Drop(); // not committed: read again after restart or by the partition's next owner
+                return;
+            }
+
+            foreach (var registration in work.Targets)
+            {
+                await invoker.InvokeAsync(registration, work.Message, work.Tracker.Cancellation.Token).ConfigureAwait(false);
+            }
+
+            work.Tracker.Complete(work);
+        }
+        catch (OperationCanceledException)
+        {
+            work.Tracker.Drop();
+        }
+        catch (Exception e)
+        {
+            // Not from a receiver (those are retried and dead-lettered): e.g. the dead-letter write
+            // while the connector shuts down. Left uncommitted, so it is read again; never silent.
+            metrics.CallbackFailed("dispatch");
+            DispatchLog.DispatchFailed(logger, e, work.Message.Topic, work.Message.Partition ?? -1, work.Message.Offset ?? -1);
+            if (work.Tracker.Fault())
+            {
+                _faulted.Enqueue(work.Tracker);
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+            if (!_finished.IsSet)
+            {
+                _finished.Set(); // wakes a poll thread waiting for a partition to drain
+            }
+        }
+    }
+
+    public void Dispose() => _finished.Dispose();
+
+    /// <summary>One message for its receivers: its own entry in the partition's tracker, so one allocation per message.</summary>
+    internal sealed class Item(KafkaMessage message, ReceiverRegistration[] targets, PartitionTracker tracker) : PartitionTracker.Entry(message.Offset ?? -1)
+    {
+        public KafkaMessage Message { get; } = message;
+
+        public ReceiverRegistration[] Targets { get; } = targets;
+
+        public PartitionTracker Tracker { get; } = tracker;
+    }
+}

@@ -1,0 +1,107 @@
+using Confluent.Kafka;
+using KafkaConnector.Engine;
+using KafkaConnector.Messages;
+
+namespace KafkaConnector.Receivers;
+
+/// <summary>The dispatcher's side of the <see cref="PollLoop"/>: what it does before and after each poll and with each message.</summary>
+internal sealed partial class KafkaDispatcher
+{
+    TimeSpan IPollHandler.PollTimeout => _assignment!.Flow.PausedCount > 0 ? PausedPollInterval : _options.System.PollInterval;
+
+    bool IPollHandler.BeforePoll()
+    {
+        Volatile.Write(ref _lastPollTicks, Environment.TickCount64);
+        if (_fatal is { } fatal)
+        {
+            DispatchLog.Fatal(_logger, fatal.Code, fatal.Reason);
+            _cluster.OnConsumerFailed($"{fatal.Code}: {fatal.Reason}");
+            return false;
+        }
+
+        if (_resubscribe)
+        {
+            _resubscribe = false;
+            _router!.Invalidate();
+            Subscribe();
+        }
+
+        return true;
+    }
+
+    void IPollHandler.OnMessage(ConsumeResult<byte[], byte[]> result)
+    {
+        var tracker = _assignment!.For(result);
+        var message = KafkaMessage.FromConsumeResult(result);
+        var targets = _router!.Targets(message);
+        if (targets.Length == 0)
+        {
+            tracker.Skip(result.Offset.Value);
+            return;
+        }
+
+        var work = _work!.Track(message, targets, tracker);
+        DispatchLog.Dispatching(_logger, message.Topic, result.Partition.Value, result.Offset.Value, targets.Length);
+        _scheduler!.Schedule(WorkKey.Of(message.Topic, result.Partition.Value, message.Key), work, reserved: targets.Length == 1 && targets[0].IsInternal);
+    }
+
+    bool IPollHandler.OnConsumeError(ConsumeException error)
+    {
+        if (error.Error.IsFatal)
+        {
+            _fatal ??= error.Error; // the check before the next poll logs it once and tells the cluster
+        }
+        else
+        {
+            DispatchLog.ConsumeError(_logger, error.Error.Code, error.Error.Reason);
+        }
+
+        return false;
+    }
+
+    void IPollHandler.AfterPoll()
+    {
+        var consumer = _consumer!;
+        while (_work!.TryTakeFaulted(out var faulted))
+        {
+            if (_nodeHolds!.Rewind(consumer, faulted) is { } watermark)
+            {
+                // A message failed outside any receiver and can never finish: read its partition again.
+                DispatchLog.Rewound(_logger, faulted.Partition.Topic, faulted.Partition.Partition.Value, watermark);
+            }
+        }
+
+        _nodeHolds!.Apply(consumer);
+
+        var (paused, resumed) = _assignment!.ApplyFlow(_pauser ??= new ConsumerPauser(consumer), _inFlight, _work.Finished, PauseGrace);
+        if (paused > 0)
+        {
+            DispatchLog.Paused(_logger, paused, InFlight);
+        }
+
+        if (resumed > 0)
+        {
+            DispatchLog.Resumed(_logger, resumed);
+        }
+
+        _scheduler!.Tick(); // more runners if the running ones block
+        if (_sinceCommit.Elapsed >= _options.Dispatch.CommitInterval)
+        {
+            Commit(consumer);
+            _sinceCommit.Restart();
+        }
+    }
+
+    private void Subscribe()
+    {
+        if (_subscription.Update(_registry.Current) is { } topics)
+        {
+            if (IsReady)
+            {
+                DispatchLog.Resubscribing(_logger, string.Join(',', topics));
+            }
+
+            _consumer!.Subscribe(topics);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+namespace KafkaConnector.Receivers;
+
+/// <summary>The topics the node's consumer subscribes to: its broadcast and node topics, and every receiver's.</summary>
+internal sealed class NodeSubscription(KafkaClusterTopicNames? topics)
+{
+    /// <summary>The topics and patterns subscribed to now, sorted.</summary>
+    public IReadOnlyList<string> Topics { get; private set; } = [];
+
+    /// <summary>The new subscription for <paramref name="receivers"/>, or null when it is the same as now.</summary>
+    public List<string>? Update(IEnumerable<ReceiverRegistration> receivers)
+    {
+        var node = topics!;
+        var wanted = new SortedSet<string>(StringComparer.Ordinal) { node.Broadcast, node.Node };
+        foreach (var registration in receivers)
+        {
+            wanted.UnionWith(registration.Filter.ResolveNames(node));
+            wanted.UnionWith(registration.Filter.Patterns.Select(p => p.ToString()));
+        }
+
+        if (wanted.SequenceEqual(Topics))
+        {
+            return null;
+        }
+
+        List<string> subscription = [.. wanted];
+        Topics = subscription;
+        return subscription;
+    }
+}
