@@ -7,6 +7,7 @@ using KafkaConnector.Cluster;
 using KafkaConnector.Messages;
 using KafkaConnector.Receivers;
 using KafkaConnector.Testing;
+using KafkaConnector.Tests.Cluster;
 using KafkaConnector.Tests.Diagnostics;
 using KafkaConnector.Tests.Security;
 using Microsoft.Extensions.DependencyInjection;
@@ -186,10 +187,5 @@ public sealed class HoldPolicyTests(KafkaFixture fixture)
 
             Delivered.Enqueue((partition, value));
         }
-    }
-
-    private sealed class EchoHandler : IKafkaRequestHandler
-    {
-        public Task<byte[]?> HandleAsync(KafkaMessage request, CancellationToken cancellationToken) => Task.FromResult(request.Value);
     }
 }
