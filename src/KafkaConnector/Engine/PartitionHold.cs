@@ -5,7 +5,7 @@ namespace KafkaConnector.Engine;
 /// <summary>One held partition (see <see cref="PartitionHolds"/>). State changes under the holds' lock.</summary>
 internal sealed class PartitionHold : IDisposable
 {
-    // Cancelled asynchronously: a holder woken on the poll thread would run the rest of its lane there.
+    // Cancelled asynchronously: a holder woken on the poll thread would go on running receivers there.
     private readonly CancellationTokenSource? _holder;
     private readonly CancellationTokenRegistration _link;
 

@@ -4,15 +4,15 @@ using Confluent.Kafka;
 namespace KafkaConnector.Engine;
 
 /// <summary>
-/// Partitions held by receivers' error policies, between the lanes that hold them and the poll
-/// thread that owns the consumer. A lane starts a hold for a failing message (or for a stopped
+/// Partitions held by receivers' error policies, between the receiver calls that hold them and the poll
+/// thread that owns the consumer. A call starts a hold for a failing message (or for a stopped
 /// receiver) and ends it; the poll thread takes the changes (<see cref="TryTake"/>) and pauses,
 /// resumes or reads the partition again. A hold belongs to one assignment of its partition, told
 /// apart by the cancellation token its messages carry; a revocation or the node's stop ends it.
 /// <list type="bullet">
 /// <item>While a partition is held, its messages after the held one are not processed (<see cref="ShouldDefer"/>):
 /// they stay uncommitted, and when the hold ends the partition is read again from its watermark, so
-/// nothing is delivered past the held message and a waiting message never takes a lane.</item>
+/// nothing is delivered past the held message and a waiting message never takes a scheduler slot.</item>
 /// <item>The held message is the earliest failing one: a failing message before it takes the hold over,
 /// and the former holder waits like the others. So when the hold ends everything before the held message
 /// is finished, and reading the partition again delivers the held message once only.</item>

@@ -6,15 +6,19 @@ namespace KafkaConnector.Engine;
 /// The offsets of one assigned partition that are read but not finished. Work finishes out of
 /// order (different keys run in parallel); the commit watermark only moves past an offset once
 /// it and every earlier offset of the partition are finished.
+/// <para>
+/// Lock-free: the consumer's poll thread alone reads messages (<see cref="Track"/>, <see cref="Skip"/>)
+/// and reads the watermark, the load and the commit (<see cref="Watermark"/>, <see cref="Unfinished"/>,
+/// <see cref="TakeCommit"/>), which first move past the finished head of the queue. Any thread may
+/// <see cref="Complete"/> an entry: that only marks it finished.
+/// </para>
 /// </summary>
 internal sealed class PartitionTracker
 {
-    private readonly Lock _lock = new();
     private readonly Queue<Entry> _pending = new();
     private long _watermark = Offset.Unset.Value;
     private long _committed = Offset.Unset.Value;
     private int _outstanding;
-    private int _unfinished;
     private int _faulted;
     private volatile bool _revoked;
 
@@ -32,35 +36,37 @@ internal sealed class PartitionTracker
     /// <summary>Set when the partition was revoked: queued work for it is dropped, not committed.</summary>
     public bool Revoked => _revoked; // read by other threads (runners, a stream's delivery thread)
 
-    /// <summary>Work items dispatched and not yet finished or dropped.</summary>
+    /// <summary>Work items dispatched and not yet finished or dropped (any thread).</summary>
     public int Outstanding => Volatile.Read(ref _outstanding);
 
-    /// <summary>Offsets read and not yet committable (unfinished, or finished behind an unfinished one): what the partition holds in memory.</summary>
-    public int Unfinished => Volatile.Read(ref _unfinished);
+    /// <summary>Offsets read and not yet committable (unfinished, or finished behind an unfinished one): what the partition holds in memory. Poll thread.</summary>
+    public int Unfinished
+    {
+        get
+        {
+            Advance();
+            return _pending.Count;
+        }
+    }
 
-    /// <summary>The offset the partition is committable up to (exclusive).</summary>
+    /// <summary>The offset the partition is committable up to (exclusive). Poll thread.</summary>
     public long Watermark
     {
         get
         {
-            lock (_lock)
-            {
-                return _watermark;
-            }
+            Advance();
+            return _watermark;
         }
     }
 
+    /// <summary>The last offset committed for the partition, or <see cref="Offset.Unset"/>. Poll thread.</summary>
+    public long CommittedOffset => _committed;
+
     /// <summary>
     /// The partition starts at <paramref name="offset"/>, chosen by the node because the group had no
-    /// committed offset (<see cref="StartOffsetResolver"/>): commit it, so that later assignments resume here.
+    /// committed offset: commit it, so that later assignments resume here instead of at a newer end.
     /// </summary>
-    public void StartAt(long offset)
-    {
-        lock (_lock)
-        {
-            _watermark = Math.Max(_watermark, offset);
-        }
-    }
+    public void StartAt(long offset) => _watermark = Math.Max(_watermark, offset);
 
     /// <summary>Records that <paramref name="offset"/> was read and is now being worked on.</summary>
     public Entry Track(long offset) => Track(new Entry(offset));
@@ -69,13 +75,8 @@ internal sealed class PartitionTracker
     public TEntry Track<TEntry>(TEntry entry)
         where TEntry : Entry
     {
-        lock (_lock)
-        {
-            StartIfUnset(entry.Offset);
-            _pending.Enqueue(entry);
-            Volatile.Write(ref _unfinished, _pending.Count);
-        }
-
+        StartIfUnset(entry.Offset);
+        _pending.Enqueue(entry);
         Interlocked.Increment(ref _outstanding);
         return entry;
     }
@@ -83,35 +84,22 @@ internal sealed class PartitionTracker
     /// <summary>Records an offset that needs no work (no receiver matched, or cluster traffic handled inline).</summary>
     public void Skip(long offset)
     {
-        lock (_lock)
+        StartIfUnset(offset);
+        Advance();
+        if (_pending.Count == 0)
         {
-            StartIfUnset(offset);
-            if (_pending.Count == 0)
-            {
-                _watermark = offset + 1;
-            }
-            else
-            {
-                _pending.Enqueue(new Entry(offset) { Done = true });
-                Volatile.Write(ref _unfinished, _pending.Count);
-            }
+            _watermark = offset + 1;
+        }
+        else
+        {
+            _pending.Enqueue(new Entry(offset, done: true));
         }
     }
 
+    /// <summary>The work of <paramref name="entry"/> finished (any thread).</summary>
     public void Complete(Entry entry)
     {
-        lock (_lock)
-        {
-            entry.Done = true;
-            while (_pending.TryPeek(out var head) && head.Done)
-            {
-                _pending.Dequeue();
-                _watermark = head.Offset + 1;
-            }
-
-            Volatile.Write(ref _unfinished, _pending.Count);
-        }
-
+        entry.MarkDone();
         Interlocked.Decrement(ref _outstanding);
     }
 
@@ -130,32 +118,22 @@ internal sealed class PartitionTracker
         return Interlocked.Exchange(ref _faulted, 1) == 0;
     }
 
-    /// <summary>The offset to commit if it moved since the last commit.</summary>
+    /// <summary>The offset to commit if it moved since the last commit. Poll thread.</summary>
     public TopicPartitionOffset? TakeCommit()
     {
-        lock (_lock)
-        {
-            return _watermark > _committed ? new TopicPartitionOffset(Partition, _watermark) : null;
-        }
+        Advance();
+        return _watermark > _committed ? new TopicPartitionOffset(Partition, _watermark) : null;
     }
 
-    /// <summary>The last offset committed for the partition, or <see cref="Offset.Unset"/>.</summary>
-    public long CommittedOffset
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _committed;
-            }
-        }
-    }
+    public void Committed(long offset) => _committed = Math.Max(_committed, offset);
 
-    public void Committed(long offset)
+    /// <summary>Moves the watermark past the finished head of the queue.</summary>
+    private void Advance()
     {
-        lock (_lock)
+        while (_pending.TryPeek(out var head) && head.IsDone)
         {
-            _committed = Math.Max(_committed, offset);
+            _pending.Dequeue();
+            _watermark = head.Offset + 1;
         }
     }
 
@@ -168,10 +146,15 @@ internal sealed class PartitionTracker
         }
     }
 
-    public class Entry(long offset)
+    public class Entry(long offset, bool done = false)
     {
+        private volatile bool _done = done;
+
         public long Offset { get; } = offset;
 
-        public bool Done { get; set; }
+        /// <summary>Whether its work finished (set by any thread, read by the poll thread).</summary>
+        public bool IsDone => _done;
+
+        public void MarkDone() => _done = true;
     }
 }

@@ -6,13 +6,15 @@ internal sealed partial class KeyedWorkScheduler<TItem>
     private sealed class KeyWork
     {
         private readonly KeyedWorkScheduler<TItem> _owner;
+        private readonly Shard _shard;
         private readonly Action _onCompleted;
         private WorkKey _key;
         private bool _reserved;
 
-        public KeyWork(KeyedWorkScheduler<TItem> owner)
+        public KeyWork(KeyedWorkScheduler<TItem> owner, Shard shard)
         {
             _owner = owner;
+            _shard = shard;
             _onCompleted = OnCompleted;
         }
 
@@ -28,7 +30,7 @@ internal sealed partial class KeyedWorkScheduler<TItem>
         public void Run()
         {
             TItem item;
-            lock (_owner._lock)
+            lock (_shard.Lock)
             {
                 item = Items.Peek(); // stays queued while it runs: a new item of the key waits behind it
             }
@@ -69,10 +71,11 @@ internal sealed partial class KeyedWorkScheduler<TItem>
             var owner = _owner;
             var reserved = _reserved; // read first: once given up, the object may serve another key
             bool more;
-            lock (owner._lock)
+            var shard = _shard;
+            lock (shard.Lock)
             {
                 Items.Dequeue();
-                owner._completed++;
+                shard.Completed++;
                 more = Items.Count > 0;
                 if (more && !turnOver)
                 {
@@ -82,10 +85,10 @@ internal sealed partial class KeyedWorkScheduler<TItem>
 
                 if (!more)
                 {
-                    owner._active.Remove(_key);
-                    if (owner._spare.Count < 1024)
+                    shard.Active.Remove(_key);
+                    if (shard.Spare.Count < 64)
                     {
-                        owner._spare.Push(this); // nothing of this object is used after the lock
+                        shard.Spare.Push(this); // nothing of this object is used after the lock
                     }
                 }
             }

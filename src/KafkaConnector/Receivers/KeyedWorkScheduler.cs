@@ -31,13 +31,13 @@ internal sealed partial class KeyedWorkScheduler<TItem> : IDisposable
     private readonly int _parallelism;
     private readonly int _freeRunners;
     private readonly Func<TItem, Task> _process;
-    private readonly Dictionary<WorkKey, KeyWork> _active = [];
+    /// <summary>Keys are spread over shards, each with its own lock: the poll thread adding work and the runners finishing it rarely meet.</summary>
+    private const int ShardCount = 16;
+
+    private readonly Shard[] _shards = [.. Enumerable.Range(0, ShardCount).Select(_ => new Shard())];
     private readonly ConcurrentQueue<KeyWork> _ready = new();
-    private readonly Stack<KeyWork> _spare = new();
-    private readonly Lock _lock = new();
     private int _runners;
     private int _taken;
-    private long _completed;
     private long _completedAtRecheck;
     private readonly Timer _recheck;
     private int _recheckArmed;
@@ -57,10 +57,16 @@ internal sealed partial class KeyedWorkScheduler<TItem> : IDisposable
     {
         get
         {
-            lock (_lock)
+            var count = 0;
+            foreach (var shard in _shards)
             {
-                return _active.Count;
+                lock (shard.Lock)
+                {
+                    count += shard.Active.Count;
+                }
             }
+
+            return count;
         }
     }
 
@@ -72,18 +78,19 @@ internal sealed partial class KeyedWorkScheduler<TItem> : IDisposable
     public void Schedule(WorkKey key, TItem item, bool reserved = false)
     {
         KeyWork? work;
-        lock (_lock)
+        var shard = _shards[(key.Partition * 31 + key.KeyHash) & (ShardCount - 1)];
+        lock (shard.Lock)
         {
-            if (_active.TryGetValue(key, out work))
+            if (shard.Active.TryGetValue(key, out work))
             {
                 work.Items.Enqueue(item);
                 return;
             }
 
-            work = _spare.TryPop(out var spare) ? spare : new KeyWork(this);
+            work = shard.Spare.TryPop(out var spare) ? spare : new KeyWork(this, shard);
             work.Reset(key, reserved);
             work.Items.Enqueue(item);
-            _active[key] = work;
+            shard.Active[key] = work;
         }
 
         if (reserved)
@@ -144,7 +151,12 @@ internal sealed partial class KeyedWorkScheduler<TItem> : IDisposable
             return;
         }
 
-        var completed = Volatile.Read(ref _completed);
+        var completed = 0L;
+        foreach (var shard in _shards)
+        {
+            completed += Volatile.Read(ref shard.Completed);
+        }
+
         var progress = completed - _completedAtRecheck;
         _completedAtRecheck = completed;
         var runners = Volatile.Read(ref _runners);
@@ -231,6 +243,19 @@ internal sealed partial class KeyedWorkScheduler<TItem> : IDisposable
         {
             AddRunnerIfNeeded();
         }
+    }
+
+    /// <summary>The active keys of one shard, and spare key queues for reuse.</summary>
+    private sealed class Shard
+    {
+        public Lock Lock { get; } = new();
+
+        public Dictionary<WorkKey, KeyWork> Active { get; } = [];
+
+        public Stack<KeyWork> Spare { get; } = new();
+
+        /// <summary>Items finished, counted under <see cref="Lock"/>.</summary>
+        public long Completed;
     }
 }
 
