@@ -79,7 +79,10 @@ internal sealed class KafkaReadinessHealthCheck(IKafkaConnectorStatus status) : 
     }
 }
 
-/// <summary>Do receivers keep failing? Degraded when a receiver's last messages all went to the dead-letter topic.</summary>
+/// <summary>
+/// Do receivers keep failing? Unhealthy when an error policy stopped a receiver; degraded when a
+/// receiver's last messages all went to the dead-letter topic.
+/// </summary>
 internal sealed class KafkaReceiversHealthCheck(IKafkaConnectorStatus status) : IHealthCheck
 {
     /// <summary>Dead letters in a row, with no success between, that make a receiver count as failing.</summary>
@@ -87,7 +90,16 @@ internal sealed class KafkaReceiversHealthCheck(IKafkaConnectorStatus status) : 
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var failing = status.GetDispatcherStatus().ConsecutiveDeadLetters.Where(p => p.Value >= FailingAfter).ToDictionary(p => p.Key, p => (object)p.Value);
+        var dispatcher = status.GetDispatcherStatus();
+        if (dispatcher.StoppedReceivers.Count > 0)
+        {
+            var data = new Dictionary<string, object> { ["stopped"] = dispatcher.StoppedReceivers, ["held_partitions"] = dispatcher.HeldPartitions };
+            return Task.FromResult(HealthCheckResult.Unhealthy(
+                $"Receivers stopped by their error policy: {string.Join(", ", dispatcher.StoppedReceivers)}; the messages they failed on stay uncommitted until the node restarts",
+                data: data));
+        }
+
+        var failing = dispatcher.ConsecutiveDeadLetters.Where(p => p.Value >= FailingAfter).ToDictionary(p => p.Key, p => (object)p.Value);
         return Task.FromResult(failing.Count == 0
             ? HealthCheckResult.Healthy("No receiver is failing persistently")
             : HealthCheckResult.Degraded($"Receivers failing persistently (dead letters in a row): {string.Join(", ", failing.Select(p => $"{p.Key} ({p.Value})"))}", data: failing));

@@ -71,7 +71,8 @@ public interface IKafkaConnectorSystemApi
     /// <param name="receiver">The receiver.</param>
     /// <param name="topicFilter">Names, <c>{broadcast}</c>, <c>{node}</c> or <c>regex:…</c> (see <see cref="KafkaTopicFilter"/>).</param>
     /// <param name="keyFilter">Only this key (UTF-8), or null/<c>*</c> for every key, null keys included.</param>
+    /// <param name="configure">Per-receiver settings such as its error policy (<see cref="KafkaReceiverOptions.OnError"/>); null for the defaults.</param>
     /// <exception cref="ArgumentException">The filter is not valid; the message names it.</exception>
     /// <exception cref="InvalidOperationException">The node has no identity (<c>KafkaConnector:Layer</c>, <c>NodeId</c>), so no dispatcher runs.</exception>
-    IDisposable RegisterReceiver(IKafkaMessageReceiver receiver, string topicFilter, string? keyFilter = null);
+    IDisposable RegisterReceiver(IKafkaMessageReceiver receiver, string topicFilter, string? keyFilter = null, Action<KafkaReceiverOptions>? configure = null);
 }

@@ -129,10 +129,10 @@ internal sealed class KafkaConnectorSystemApi : IKafkaConnectorSystemApi, IAsync
         return new ReactiveKafkaStream(_clients, _metrics, _consumerLogger, groupId, subscription, options, this);
     }
 
-    public IDisposable RegisterReceiver(IKafkaMessageReceiver receiver, string topicFilter, string? keyFilter = null)
+    public IDisposable RegisterReceiver(IKafkaMessageReceiver receiver, string topicFilter, string? keyFilter = null, Action<KafkaReceiverOptions>? configure = null)
     {
         ThrowIfDisposed();
-        return _receivers.Register(receiver, topicFilter, keyFilter);
+        return _receivers.Register(receiver, topicFilter, keyFilter, configure);
     }
 
     bool ReactiveKafkaStream.ISessionRegistry.TryAdd(ReactiveConsumerSession session)

@@ -95,6 +95,24 @@ public sealed class KafkaHealthChecksTests
         Assert.Equal("Receivers failing persistently (dead letters in a row): OrderReceiver (3)", entry.Description);
     }
 
+    [Fact]
+    public async Task Receivers_AStoppedReceiver_IsUnhealthy_NamingIt_BeforeAnyDeadLetterRun()
+    {
+        var deadLetters = new Dictionary<string, int> { ["AuditReceiver"] = 5 };
+        var dispatcher = Dispatcher(true, false, null, TimeSpan.Zero, deadLetters);
+        var status = new FakeStatus
+        {
+            Dispatcher = new KafkaDispatcherStatus(true, false, null, TimeSpan.Zero, StalledAfter, 0, deadLetters, true) { StoppedReceivers = ["OrderReceiver"], HeldPartitions = 2 },
+        };
+
+        var entry = await CheckAsync(status, "kafka-receivers");
+
+        Assert.Equal(HealthStatus.Unhealthy, entry.Status);
+        Assert.Equal("Receivers stopped by their error policy: OrderReceiver; the messages they failed on stay uncommitted until the node restarts", entry.Description);
+        Assert.Equal(2, entry.Data["held_partitions"]);
+        Assert.Empty(dispatcher.StoppedReceivers); // nothing stopped unless said so
+    }
+
     private static async Task<HealthReportEntry> CheckAsync(FakeStatus status, string name)
     {
         using var services = Build(status);

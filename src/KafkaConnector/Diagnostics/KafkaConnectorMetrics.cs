@@ -30,6 +30,9 @@ internal sealed class KafkaConnectorMetrics
     private readonly Counter<long> _receiverFailed;
     private readonly Counter<long> _retried;
     private readonly Counter<long> _deadLettered;
+    private readonly Counter<long> _held;
+    private readonly Counter<long> _stopped;
+    private Func<int> _heldPartitions = static () => 0;
     private readonly Histogram<double> _processDuration;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Topic, int Partition), long> _lag = new();
     private Func<int> _inFlight = static () => 0;
@@ -64,6 +67,9 @@ internal sealed class KafkaConnectorMetrics
         _receiverFailed = Meter.CreateCounter<long>("kafkaconnector.dispatch.failed", "{attempt}", "Receiver calls that threw.");
         _retried = Meter.CreateCounter<long>("kafkaconnector.dispatch.retried", "{attempt}", "Receiver calls retried after a failure.");
         _deadLettered = Meter.CreateCounter<long>("kafkaconnector.dispatch.dead_lettered", "{message}", "Messages written to a dead-letter topic.");
+        _held = Meter.CreateCounter<long>("kafkaconnector.dispatch.held", "{hold}", "Holds started: a failing message stopped its partition until it succeeded.");
+        _stopped = Meter.CreateCounter<long>("kafkaconnector.dispatch.stopped", "{receiver}", "Receivers stopped by their error policy.");
+        Meter.CreateObservableGauge("kafkaconnector.dispatch.held_partitions", () => _heldPartitions(), "{partition}", "Partitions held by receivers' error policies (a hold, or a stopped receiver).");
         _processDuration = Meter.CreateHistogram("messaging.process.duration", "s", "Time a receiver took for one message, per attempt.", tags: null, DurationAdvice);
         Meter.CreateObservableGauge("kafkaconnector.dispatch.in_flight", () => _inFlight(), "{message}", "Messages read by the dispatcher and not yet finished.");
         Meter.CreateObservableGauge("kafkaconnector.dispatch.paused_partitions", () => _pausedPartitions(), "{partition}", "Partitions the dispatcher paused for back-pressure.");
@@ -158,6 +164,13 @@ internal sealed class KafkaConnectorMetrics
     public void Retried(string topic, string receiver, string node) => _retried.Add(1, Tags(topic, receiver, node, "retry"));
 
     public void DeadLettered(string topic, string receiver, string node) => _deadLettered.Add(1, Tags(topic, receiver, node, "dead_lettered"));
+
+    public void Held(string topic, string receiver, string node) => _held.Add(1, Tags(topic, receiver, node, "held"));
+
+    public void ReceiverStopped(string topic, string receiver, string node) => _stopped.Add(1, Tags(topic, receiver, node, "stopped"));
+
+    /// <summary>Lets the dispatcher report the partitions its receivers hold.</summary>
+    public void ObserveHolds(Func<int> heldPartitions) => _heldPartitions = heldPartitions;
 
     /// <summary>Records lag figures from a librdkafka statistics JSON document.</summary>
     public void RecordStatistics(string json)

@@ -33,7 +33,11 @@ internal sealed class KafkaConnectorStatus(KafkaDispatcher dispatcher, KafkaClie
         var stalledAfter = options.Dispatch.RevocationTimeout + (options.System.PollInterval * 3) + TimeSpan.FromSeconds(10);
         var fatal = dispatcher.FatalError is { } error ? $"{error.Code} {error.Reason}" : null;
         return new KafkaDispatcherStatus(
-            dispatcher.IsRunning, dispatcher.HasStopped, fatal, dispatcher.SinceLastPoll, stalledAfter, dispatcher.InFlight, dispatcher.ConsecutiveDeadLetters, dispatcher.IsReady);
+            dispatcher.IsRunning, dispatcher.HasStopped, fatal, dispatcher.SinceLastPoll, stalledAfter, dispatcher.InFlight, dispatcher.ConsecutiveDeadLetters, dispatcher.IsReady)
+        {
+            StoppedReceivers = dispatcher.StoppedReceivers,
+            HeldPartitions = dispatcher.HeldPartitions,
+        };
     }
 
     public void Dispose()

@@ -57,4 +57,13 @@ public sealed class KafkaDispatcherStatus
 
     /// <summary>For each receiver that dead-lettered its last messages, how many in a row (receivers at 0 are left out).</summary>
     public IReadOnlyDictionary<string, int> ConsecutiveDeadLetters { get; }
+
+    /// <summary>
+    /// Receivers their error policy stopped (<c>KafkaErrorPolicy.ThenStop</c>): they get no more
+    /// messages, and the message they failed on stays uncommitted until the node restarts.
+    /// </summary>
+    public IReadOnlyList<string> StoppedReceivers { get; init; } = [];
+
+    /// <summary>Partitions held by receivers' error policies: not fetched until the held message succeeds (or, for a stopped receiver, until restart).</summary>
+    public int HeldPartitions { get; init; }
 }

@@ -48,6 +48,10 @@ internal sealed class ConsumerAssignment(FlowController flow, CancellationToken 
 
     public PartitionTracker this[TopicPartition partition] => _partitions[partition];
 
+    /// <summary>The tracker of a partition owned now.</summary>
+    public bool TryGet(TopicPartition partition, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out PartitionTracker tracker) =>
+        _partitions.TryGetValue(partition, out tracker);
+
     /// <summary>Partitions added to the assignment, eager or incremental: fresh trackers, pause state re-established on the next flow check.</summary>
     public void Assigned(IReadOnlyCollection<TopicPartition> partitions)
     {

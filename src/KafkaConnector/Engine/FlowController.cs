@@ -9,6 +9,8 @@ namespace KafkaConnector.Engine;
 /// half: a slow or hung key holds back at most its own partition.</item>
 /// <item>Every partition pauses when all unfinished messages reach <c>totalLimit</c> (memory stays
 /// bounded however many partitions are slow) and resumes at half.</item>
+/// <item>A held partition (<see cref="Hold"/>: a receiver's error policy holds it) stays paused, whatever
+/// its load, until <see cref="Release"/> or its revocation.</item>
 /// <item>Exempt partitions (the node's own topics) never pause.</item>
 /// <item>After every assignment, eager or incremental, a partition's state is unknown: librdkafka keeps an
 /// application pause across revoke and assign, so the next <see cref="Apply"/> pauses or resumes it
@@ -21,6 +23,7 @@ internal sealed class FlowController(int totalLimit, int partitionLimit, Func<To
     private readonly Dictionary<TopicPartition, State> _partitions = [];
     private readonly List<TopicPartition> _toPause = [];
     private readonly List<TopicPartition> _toResume = [];
+    private readonly HashSet<TopicPartition> _held = [];
     private bool _overTotal;
     private bool _dirty;
     private long _nextScan;
@@ -35,6 +38,9 @@ internal sealed class FlowController(int totalLimit, int partitionLimit, Func<To
 
     /// <summary>Partitions paused now.</summary>
     public int PausedCount => Volatile.Read(ref _paused);
+
+    /// <summary>Partitions held by an error policy now (paused, or paused at the next <see cref="Apply"/>).</summary>
+    public int HeldCount => _held.Count;
 
     /// <summary>Whether all partitions are held back because the total limit was reached.</summary>
     public bool OverTotal => _overTotal;
@@ -61,6 +67,7 @@ internal sealed class FlowController(int totalLimit, int partitionLimit, Func<To
     {
         foreach (var partition in partitions)
         {
+            _held.Remove(partition);
             if (_partitions.Remove(partition, out var state) && state == State.Paused)
             {
                 _paused--;
@@ -72,6 +79,24 @@ internal sealed class FlowController(int totalLimit, int partitionLimit, Func<To
 
     /// <summary>Whether the total or the partition just read (<paramref name="lastPartitionLoad"/>) is at its limit: then flow control must run before more is read.</summary>
     public bool AtLimit(int total, int lastPartitionLoad) => total >= totalLimit || lastPartitionLoad >= partitionLimit;
+
+    /// <summary>Keeps <paramref name="partition"/> paused until <see cref="Release"/> or its revocation; the next <see cref="Apply"/> pauses it. Exempt partitions are never held.</summary>
+    public void Hold(TopicPartition partition)
+    {
+        if (_partitions.ContainsKey(partition) && !exempt(partition) && _held.Add(partition))
+        {
+            _dirty = true;
+        }
+    }
+
+    /// <summary>Ends a <see cref="Hold"/>: the partition's load decides again at the next <see cref="Apply"/>.</summary>
+    public void Release(TopicPartition partition)
+    {
+        if (_held.Remove(partition))
+        {
+            _dirty = true;
+        }
+    }
 
     /// <summary>
     /// Whether a full <see cref="Apply"/> is due, in constant time, so that the poll loop can ask after
@@ -147,7 +172,8 @@ internal sealed class FlowController(int totalLimit, int partitionLimit, Func<To
         var overTotal = _overTotal ? total > totalLimit / 2 : total >= totalLimit;
         foreach (var (partition, state) in _partitions)
         {
-            if (state != State.Paused && !exempt(partition) && (overTotal || unfinished(partition) >= partitionLimit))
+            // A hold pauses at once in Apply: it does not wait for work to drain.
+            if (state != State.Paused && !exempt(partition) && !_held.Contains(partition) && (overTotal || unfinished(partition) >= partitionLimit))
             {
                 return true;
             }
@@ -163,7 +189,7 @@ internal sealed class FlowController(int totalLimit, int partitionLimit, Func<To
             return State.Running;
         }
 
-        if (_overTotal)
+        if (_overTotal || (_held.Count > 0 && _held.Contains(partition)))
         {
             return State.Paused;
         }

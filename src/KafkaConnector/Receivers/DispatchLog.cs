@@ -70,4 +70,22 @@ internal static partial class DispatchLog
 
     [LoggerMessage(1217, LogLevel.Information, "Message {Topic}[{Partition}]@{Offset} written to dead-letter topic {DeadLetterTopic}")]
     internal static partial void DeadLettered(ILogger logger, string topic, int partition, long offset, string deadLetterTopic);
+
+    [LoggerMessage(1240, LogLevel.Warning, "Receiver {Receiver} failed on {Topic}[{Partition}]@{Offset} after {Attempts} attempt(s): holding the partition (nothing after the message is committed) and retrying in {Delay} until it succeeds")]
+    internal static partial void HoldStarted(ILogger logger, Exception exception, string receiver, string topic, int partition, long offset, int attempts, TimeSpan delay);
+
+    [LoggerMessage(1241, LogLevel.Debug, "Receiver {Receiver} still failing on held {Topic}[{Partition}]@{Offset} (attempt {Attempt}); retrying in {Delay}")]
+    internal static partial void HoldRetrying(ILogger logger, Exception exception, string receiver, string topic, int partition, long offset, int attempt, TimeSpan delay);
+
+    [LoggerMessage(1242, LogLevel.Information, "Hold of {Topic}[{Partition}]@{Offset} by receiver {Receiver} ended after {Attempts} attempt(s) and {Duration}: {Outcome}")]
+    internal static partial void HoldEnded(ILogger logger, string topic, int partition, long offset, string receiver, int attempts, TimeSpan duration, string outcome);
+
+    [LoggerMessage(1243, LogLevel.Error, "Receiver {Receiver} stopped by its error policy after failing on {Topic}[{Partition}]@{Offset}: it gets no more messages; the message stays uncommitted and its partition held until the node restarts")]
+    internal static partial void ReceiverStopped(ILogger logger, Exception exception, string receiver, string topic, int partition, long offset);
+
+    [LoggerMessage(1244, LogLevel.Debug, "{Topic}[{Partition}]@{Offset} for receiver {Receiver} waits: its partition is held; it is read again when the hold ends")]
+    internal static partial void Deferred(ILogger logger, string topic, int partition, long offset, string receiver);
+
+    [LoggerMessage(1245, LogLevel.Information, "Reading {Topic}[{Partition}] again from offset {Offset}: the hold on it ended and messages behind the held one were left unprocessed")]
+    internal static partial void RewoundAfterHold(ILogger logger, string topic, int partition, long offset);
 }

@@ -10,9 +10,10 @@ namespace KafkaConnector.Receivers;
 /// </summary>
 /// <remarks>
 /// A message is committed only after every matching receiver finished it (at-least-once): make
-/// receivers idempotent. An exception is retried with backoff, then the message goes to the
-/// dead-letter topic. The cancellation token fires when the node stops or the
-/// message's partition moves to another node and the grace period ran out.
+/// receivers idempotent. An exception goes through the receiver's <see cref="KafkaErrorPolicy"/>:
+/// by default it is retried with backoff, then the message goes to the dead-letter topic. The
+/// cancellation token fires when the node stops or the message's partition moves to another node
+/// and the grace period ran out.
 /// </remarks>
 public interface IKafkaMessageReceiver
 {

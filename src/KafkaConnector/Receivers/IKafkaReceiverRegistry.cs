@@ -10,6 +10,7 @@ public interface IKafkaReceiverRegistry
     /// <param name="receiver">The receiver.</param>
     /// <param name="topicFilter">See <see cref="KafkaTopicFilter"/>.</param>
     /// <param name="keyFilter">Only this key (UTF-8), or null/<c>*</c> for every key.</param>
+    /// <param name="configure">Per-receiver settings such as its error policy (<see cref="KafkaReceiverOptions.OnError"/>); null for the defaults.</param>
     /// <exception cref="ArgumentException">The filter is not valid; the message names it.</exception>
-    IDisposable Register(IKafkaMessageReceiver receiver, string topicFilter, string? keyFilter = null);
+    IDisposable Register(IKafkaMessageReceiver receiver, string topicFilter, string? keyFilter = null, Action<KafkaReceiverOptions>? configure = null);
 }

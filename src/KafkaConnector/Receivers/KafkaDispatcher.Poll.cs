@@ -66,13 +66,14 @@ internal sealed partial class KafkaDispatcher
         var consumer = _consumer!;
         while (_work!.TryTakeFaulted(out var faulted))
         {
-            if (_assignment!.Rewind(faulted) is { } watermark)
+            if (_nodeHolds!.Rewind(consumer, faulted) is { } watermark)
             {
                 // A message failed outside any receiver and can never finish: read its partition again.
-                consumer.Seek(new TopicPartitionOffset(faulted.Partition, watermark));
                 DispatchLog.Rewound(_logger, faulted.Partition.Topic, faulted.Partition.Partition.Value, watermark);
             }
         }
+
+        _nodeHolds!.Apply(consumer);
 
         var (paused, resumed) = _assignment!.ApplyFlow(_pauser ??= new ConsumerPauser(consumer), _inFlight, _work.Finished, PauseGrace);
         if (paused > 0)

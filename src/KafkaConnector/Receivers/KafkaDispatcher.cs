@@ -20,7 +20,9 @@ namespace KafkaConnector.Receivers;
 /// different keys run in parallel, up to <c>System:MaxConsumerThreads</c> (<see cref="KeyedWorkScheduler{TItem}"/>).</item>
 /// <item>Bounded: at <c>Dispatch:MaxInFlight</c> messages the partitions pause; the consumer keeps
 /// polling, so it stays in its group, and resumes at half. A rebalance never leaves it paused.</item>
-/// <item>Failures are retried with backoff, then written to the dead-letter topic, then committed.</item>
+/// <item>Failures go through the receiver's error policy (<see cref="ReceiverPipeline"/>): by default
+/// retried with backoff, then written to the dead-letter topic, then committed. A policy may hold a
+/// partition (<see cref="PartitionHolds"/>): the poll thread pauses it and reads it again after the hold (<see cref="NodeHolds"/>).</item>
 /// <item>Stop is bounded by <c>ShutdownTimeout</c>, even when a receiver hangs.</item>
 /// </list>
 /// </summary>
@@ -48,6 +50,8 @@ internal sealed partial class KafkaDispatcher : IHostedService, IDisposable, IPo
     private readonly CancellationTokenSource _hardStop = new();
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConsumerAssignment? _assignment;
+    private readonly PartitionHolds? _holds;
+    private readonly NodeHolds? _nodeHolds;
     private readonly ReceiverRouter? _router;
     private readonly DispatchWork? _work;
     private readonly Func<int> _inFlight;
@@ -86,12 +90,15 @@ internal sealed partial class KafkaDispatcher : IHostedService, IDisposable, IPo
         _subscription = new NodeSubscription(_topics);
         if (_topics is { } topics)
         {
-            _invoker = new ReceiverInvoker(api, services, _options, metrics, topics.NodeId, _logger);
+            // A slow key may fill half the budget with its partition (a smaller share throttles healthy partitions: measured in docs/performance.md); the node's own topics never pause.
+            Func<TopicPartition, bool> own = p => p.Topic == topics.Broadcast || p.Topic == topics.Node;
+            var flow = new FlowController(_options.Dispatch.MaxInFlight, Math.Max(1, _options.Dispatch.MaxInFlight / 2), own);
+            _assignment = new ConsumerAssignment(flow, _hardStop.Token);
+            _holds = new PartitionHolds(own);
+            _nodeHolds = new NodeHolds(_holds, _assignment, _logger);
+            _invoker = new ReceiverInvoker(api, services, _options, metrics, topics.NodeId, _logger, _holds);
             _work = new DispatchWork(_invoker, metrics, _logger);
             _router = new ReceiverRouter(registry, cluster, topics, _options.Dispatch.DeadLetterTopicSuffix, metrics, _logger);
-            // A slow key may fill half the budget with its partition (a smaller share throttles healthy partitions: measured in docs/performance.md); the node's own topics never pause.
-            var flow = new FlowController(_options.Dispatch.MaxInFlight, Math.Max(1, _options.Dispatch.MaxInFlight / 2), p => p.Topic == topics.Broadcast || p.Topic == topics.Node);
-            _assignment = new ConsumerAssignment(flow, _hardStop.Token);
         }
     }
 
@@ -114,7 +121,13 @@ internal sealed partial class KafkaDispatcher : IHostedService, IDisposable, IPo
     internal TimeSpan SinceLastPoll => TimeSpan.FromMilliseconds(Environment.TickCount64 - Volatile.Read(ref _lastPollTicks));
 
     /// <summary>Receivers whose last messages all ended in the dead-letter topic, with how many in a row.</summary>
-    internal IReadOnlyDictionary<string, int> ConsecutiveDeadLetters => _invoker?.ConsecutiveDeadLetters ?? new Dictionary<string, int>();
+    internal IReadOnlyDictionary<string, int> ConsecutiveDeadLetters => _invoker is null ? new Dictionary<string, int>() : ReceiverInvoker.ConsecutiveDeadLetters(_registry.Current);
+
+    /// <summary>Receivers their error policy stopped.</summary>
+    internal IReadOnlyList<string> StoppedReceivers => _invoker is null ? [] : ReceiverInvoker.Stopped(_registry.Current);
+
+    /// <summary>Partitions held by receivers' error policies.</summary>
+    internal int HeldPartitions => _holds?.Count ?? 0;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -133,9 +146,11 @@ internal sealed partial class KafkaDispatcher : IHostedService, IDisposable, IPo
         // Singleton receivers are built now: one whose constructor throws fails the start, naming it,
         // instead of the node's consumer later, with the host believing it started.
         _ = _registry.Current;
-        _rebalance = new NodeRebalanceHandler(_assignment!, _topics, _cluster, _options, _clients.CreateConsumerConfig(null).Get("auto.offset.reset"), DateTimeOffset.UtcNow, _logger);
+        _invoker!.Start(); // so are the receiver stages
+        _rebalance = new NodeRebalanceHandler(_assignment!, _holds!, _topics, _cluster, _options, _clients.CreateConsumerConfig(null).Get("auto.offset.reset"), DateTimeOffset.UtcNow, _logger);
         _lastPollTicks = Environment.TickCount64;
         _metrics.ObserveDispatcher(() => InFlight, () => _assignment!.Flow.PausedCount);
+        _metrics.ObserveHolds(() => HeldPartitions);
         _scheduler = new KeyedWorkScheduler<DispatchWork.Item>(_options.System.MaxConsumerThreads, _work!.ProcessAsync);
         _registry.Changed += OnReceiversChanged;
         _pollThread = new Thread(Run) { IsBackground = true, Name = "kafka-dispatcher" };
@@ -230,6 +245,7 @@ internal sealed partial class KafkaDispatcher : IHostedService, IDisposable, IPo
     {
         _work?.Stop();
         _scheduler?.Flush(); // read and not handed over (the loop ended mid-batch): dropped uncommitted, not waited for
+        _holds?.CancelAll(); // a held message stays uncommitted and is read again after restart
         // Work already running gets the drain timeout to finish; then its token fires and it is abandoned.
         var drainTimeout = TimeSpan.FromTicks(Volatile.Read(ref _drainTimeoutTicks));
         if (!SpinWait.SpinUntil(() => InFlight == 0, drainTimeout))

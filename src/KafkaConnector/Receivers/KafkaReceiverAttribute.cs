@@ -14,4 +14,10 @@ public sealed class KafkaReceiverAttribute(string topicFilter) : Attribute
 
     /// <summary>Only messages with this key (UTF-8); null or <c>*</c> for every key, null keys included.</summary>
     public string? KeyFilter { get; init; }
+
+    /// <summary>
+    /// The name of an error policy registered with <c>AddErrorPolicy(name, policy)</c>, or null for
+    /// the default. A name that is not registered fails the node's start, naming the receiver.
+    /// </summary>
+    public string? ErrorPolicy { get; init; }
 }

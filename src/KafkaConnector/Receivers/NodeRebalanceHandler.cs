@@ -8,11 +8,12 @@ namespace KafkaConnector.Receivers;
 /// <summary>
 /// The node consumer's rebalance callbacks (eager, cooperative-sticky and KIP-848 alike): fresh
 /// trackers and explicit pause states for assigned partitions, start offsets, a bounded wait for
-/// running work and a commit for revoked ones, and the node's readiness once its own topics are
-/// assigned. Runs on the poll thread, inside <c>Consume</c>.
+/// running work (holds of revoked partitions end at once) and a commit for revoked ones, and the
+/// node's readiness once its own topics are assigned. Runs on the poll thread, inside <c>Consume</c>.
 /// </summary>
 internal sealed class NodeRebalanceHandler(
     ConsumerAssignment assignment,
+    PartitionHolds holds,
     KafkaClusterTopicNames topics,
     IClusterTrafficHandler cluster,
     KafkaConnectorOptions options,
@@ -48,6 +49,7 @@ internal sealed class NodeRebalanceHandler(
     public void OnRevoked(IConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions, bool commit)
     {
         var trackers = assignment.Revoked(partitions);
+        holds.Revoked(partitions); // holders give up at once: their messages stay uncommitted for the next owner
 
         // Let work already running finish (bounded), so that what is done gets committed.
         var timeout = commit && !_closing ? options.Dispatch.RevocationTimeout : TimeSpan.Zero;

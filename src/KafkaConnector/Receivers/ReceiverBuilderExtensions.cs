@@ -15,17 +15,23 @@ public static class ReceiverBuilderExtensions
     /// <param name="topicFilter">Names, <c>{broadcast}</c>, <c>{node}</c> or <c>regex:…</c>.</param>
     /// <param name="keyFilter">Only this key (UTF-8); null or <c>*</c> for every key, null keys included.</param>
     /// <param name="lifetime">Singleton (default, resolved once at start) or scoped/transient (resolved in a new scope per message).</param>
+    /// <param name="configure">
+    /// Per-receiver settings, called now: <c>configure: r =&gt; r.OnError(KafkaErrorPolicy.Retry(3).ThenHold())</c>
+    /// (see <see cref="KafkaErrorPolicy"/>); null for the defaults.
+    /// </param>
     /// <exception cref="ArgumentException">The filter is not valid; the message names it.</exception>
-    public static IKafkaConnectorBuilder AddReceiver<TReceiver>(this IKafkaConnectorBuilder builder, string topicFilter, string? keyFilter = null, ServiceLifetime lifetime = ServiceLifetime.Singleton)
+    public static IKafkaConnectorBuilder AddReceiver<TReceiver>(
+        this IKafkaConnectorBuilder builder, string topicFilter, string? keyFilter = null, ServiceLifetime lifetime = ServiceLifetime.Singleton, Action<KafkaReceiverOptions>? configure = null)
         where TReceiver : class, IKafkaMessageReceiver
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.AddReceiver(typeof(TReceiver), topicFilter, keyFilter, lifetime);
+        return builder.AddReceiver(typeof(TReceiver), topicFilter, keyFilter, lifetime, KafkaReceiverOptions.PolicyOf(configure), policyName: null);
     }
 
     /// <summary>
     /// Registers every class of <paramref name="assembly"/> that implements
-    /// <see cref="IKafkaMessageReceiver"/> and carries <see cref="KafkaReceiverAttribute"/>, once per attribute.
+    /// <see cref="IKafkaMessageReceiver"/> and carries <see cref="KafkaReceiverAttribute"/>, once per attribute,
+    /// with the error policy the attribute names (<see cref="KafkaReceiverAttribute.ErrorPolicy"/>).
     /// </summary>
     public static IKafkaConnectorBuilder AddReceiversFromAssembly(this IKafkaConnectorBuilder builder, Assembly assembly, ServiceLifetime lifetime = ServiceLifetime.Singleton)
     {
@@ -37,17 +43,18 @@ public static class ReceiverBuilderExtensions
             .OrderBy(r => r.Type.FullName, StringComparer.Ordinal);
         foreach (var (type, attribute) in receivers)
         {
-            builder.AddReceiver(type, attribute.TopicFilter, attribute.KeyFilter, lifetime);
+            builder.AddReceiver(type, attribute.TopicFilter, attribute.KeyFilter, lifetime, policy: null, attribute.ErrorPolicy);
         }
 
         return builder;
     }
 
-    private static IKafkaConnectorBuilder AddReceiver(this IKafkaConnectorBuilder builder, Type type, string topicFilter, string? keyFilter, ServiceLifetime lifetime)
+    private static IKafkaConnectorBuilder AddReceiver(
+        this IKafkaConnectorBuilder builder, Type type, string topicFilter, string? keyFilter, ServiceLifetime lifetime, KafkaErrorPolicy? policy, string? policyName)
     {
         var filter = KafkaTopicFilter.Parse(topicFilter);
         builder.Services.TryAdd(new ServiceDescriptor(type, type, lifetime));
-        var descriptor = new ReceiverDescriptor(type, filter, keyFilter, lifetime);
+        var descriptor = new ReceiverDescriptor(type, filter, keyFilter, lifetime, policy, policyName);
         // The same receiver, filter and key registered twice would get every message twice.
         if (!builder.Services.Any(d => d.ImplementationInstance is ReceiverDescriptor r && r.Type == type && r.Filter.Text == filter.Text && r.KeyFilter == keyFilter))
         {

@@ -1,4 +1,5 @@
 using System.Text;
+using KafkaConnector.Receivers.Pipeline;
 
 namespace KafkaConnector.Receivers;
 
@@ -6,8 +7,10 @@ namespace KafkaConnector.Receivers;
 internal sealed class ReceiverRegistration
 {
     private readonly byte[]? _key;
+    private ReceiverPipeline? _pipeline;
 
-    private ReceiverRegistration(string name, KafkaTopicFilter filter, string? keyFilter, IKafkaMessageReceiver? instance, Type? perMessageType, bool isInternal)
+    private ReceiverRegistration(
+        string name, KafkaTopicFilter filter, string? keyFilter, IKafkaMessageReceiver? instance, Type? perMessageType, bool isInternal, KafkaErrorPolicy? errorPolicy)
     {
         Name = name;
         Filter = filter;
@@ -16,6 +19,7 @@ internal sealed class ReceiverRegistration
         Instance = instance;
         PerMessageType = perMessageType;
         IsInternal = isInternal;
+        ErrorPolicy = errorPolicy;
     }
 
     /// <summary>The receiver's name in logs, metrics and dead-letter headers (its type name).</summary>
@@ -35,14 +39,23 @@ internal sealed class ReceiverRegistration
     /// <summary>The cluster's own request handling: no retries, no dead-lettering, not a user receiver.</summary>
     public bool IsInternal { get; }
 
-    public static ReceiverRegistration ForInstance(IKafkaMessageReceiver receiver, KafkaTopicFilter filter, string? keyFilter) =>
-        new(receiver.GetType().Name, filter, keyFilter, receiver, null, isInternal: false);
+    /// <summary>The receiver's own error policy, or null for the default built from <c>Dispatch:*</c>.</summary>
+    public KafkaErrorPolicy? ErrorPolicy { get; }
 
-    public static ReceiverRegistration ForType(Type type, KafkaTopicFilter filter, string? keyFilter) =>
-        new(type.Name, filter, keyFilter, null, type, isInternal: false);
+    /// <summary>The registration's pipeline, built on its first message (<see cref="ReceiverInvoker"/>).</summary>
+    public ReceiverPipeline? Pipeline => Volatile.Read(ref _pipeline);
+
+    public static ReceiverRegistration ForInstance(IKafkaMessageReceiver receiver, KafkaTopicFilter filter, string? keyFilter, KafkaErrorPolicy? errorPolicy = null) =>
+        new(receiver.GetType().Name, filter, keyFilter, receiver, null, isInternal: false, errorPolicy);
+
+    public static ReceiverRegistration ForType(Type type, KafkaTopicFilter filter, string? keyFilter, KafkaErrorPolicy? errorPolicy = null) =>
+        new(type.Name, filter, keyFilter, null, type, isInternal: false, errorPolicy);
 
     public static ReceiverRegistration Internal(string name, IKafkaMessageReceiver receiver, KafkaTopicFilter filter) =>
-        new(name, filter, null, receiver, null, isInternal: true);
+        new(name, filter, null, receiver, null, isInternal: true, errorPolicy: null);
+
+    /// <summary>Keeps the first pipeline built for this registration (two messages may race to build it).</summary>
+    public ReceiverPipeline SetPipeline(ReceiverPipeline pipeline) => Interlocked.CompareExchange(ref _pipeline, pipeline, null) ?? pipeline;
 
     public bool MatchesKey(byte[]? key) => _key is null || (key is not null && key.AsSpan().SequenceEqual(_key));
 

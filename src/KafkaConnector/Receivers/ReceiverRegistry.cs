@@ -8,7 +8,8 @@ namespace KafkaConnector.Receivers;
 /// and those registered at runtime. Readers take an immutable snapshot, so the dispatcher's hot
 /// path never locks; <see cref="Changed"/> tells the dispatcher to re-subscribe.
 /// </summary>
-internal sealed class ReceiverRegistry(IServiceProvider services, IEnumerable<ReceiverDescriptor> descriptors, NodeIdentity identity) : IKafkaReceiverRegistry
+internal sealed class ReceiverRegistry(
+    IServiceProvider services, IEnumerable<ReceiverDescriptor> descriptors, IEnumerable<NamedErrorPolicy> policies, NodeIdentity identity) : IKafkaReceiverRegistry
 {
     private readonly Lock _initialization = new();
     private ImmutableArray<ReceiverRegistration> _registrations;
@@ -26,11 +27,12 @@ internal sealed class ReceiverRegistry(IServiceProvider services, IEnumerable<Re
         }
     }
 
-    public IDisposable Register(IKafkaMessageReceiver receiver, string topicFilter, string? keyFilter = null)
+    public IDisposable Register(IKafkaMessageReceiver receiver, string topicFilter, string? keyFilter = null, Action<KafkaReceiverOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(receiver);
         identity.Require("Registering a receiver"); // without an identity no dispatcher runs: fail now, not silently
-        return Add(ReceiverRegistration.ForInstance(receiver, KafkaTopicFilter.Parse(topicFilter), keyFilter));
+        var filter = KafkaTopicFilter.Parse(topicFilter);
+        return Add(ReceiverRegistration.ForInstance(receiver, filter, keyFilter, KafkaReceiverOptions.PolicyOf(configure)));
     }
 
     internal IDisposable Add(ReceiverRegistration registration)
@@ -56,13 +58,27 @@ internal sealed class ReceiverRegistry(IServiceProvider services, IEnumerable<Re
         {
             if (!_initialized)
             {
+                var named = policies.ToDictionary(p => p.Name, p => p.Policy, StringComparer.Ordinal);
                 var resolved = descriptors.Select(d => d.Lifetime == ServiceLifetime.Singleton
-                    ? ReceiverRegistration.ForInstance(Build(d), d.Filter, d.KeyFilter)
-                    : ReceiverRegistration.ForType(d.Type, d.Filter, d.KeyFilter));
+                    ? ReceiverRegistration.ForInstance(Build(d), d.Filter, d.KeyFilter, PolicyOf(d, named))
+                    : ReceiverRegistration.ForType(d.Type, d.Filter, d.KeyFilter, PolicyOf(d, named)));
                 _registrations = [.. resolved];
                 Volatile.Write(ref _initialized, true);
             }
         }
+    }
+
+    private static KafkaErrorPolicy? PolicyOf(ReceiverDescriptor descriptor, Dictionary<string, KafkaErrorPolicy> named)
+    {
+        if (descriptor.ErrorPolicyName is not { } name)
+        {
+            return descriptor.ErrorPolicy;
+        }
+
+        return named.TryGetValue(name, out var policy)
+            ? policy
+            : throw new InvalidOperationException(
+                $"Receiver {descriptor.Type.Name} (topics '{descriptor.Filter}') names error policy '{name}', which is not registered: add it with AddErrorPolicy(\"{name}\", …).");
     }
 
     private IKafkaMessageReceiver Build(ReceiverDescriptor descriptor)
@@ -100,5 +116,8 @@ internal sealed class ReceiverRegistry(IServiceProvider services, IEnumerable<Re
     }
 }
 
-/// <summary>A receiver registered in DI, before the container is built.</summary>
-internal sealed record ReceiverDescriptor(Type Type, KafkaTopicFilter Filter, string? KeyFilter, ServiceLifetime Lifetime);
+/// <summary>A receiver registered in DI, before the container is built, with its own error policy or the name of a registered one.</summary>
+internal sealed record ReceiverDescriptor(Type Type, KafkaTopicFilter Filter, string? KeyFilter, ServiceLifetime Lifetime, KafkaErrorPolicy? ErrorPolicy = null, string? ErrorPolicyName = null);
+
+/// <summary>An error policy registered under a name with <c>AddErrorPolicy</c>, for receivers that name it (<see cref="KafkaReceiverAttribute.ErrorPolicy"/>).</summary>
+internal sealed record NamedErrorPolicy(string Name, KafkaErrorPolicy Policy);

@@ -5,6 +5,7 @@ using KafkaConnector.Messages;
 using KafkaConnector.Security;
 using KafkaConnector.EmbeddedKafka;
 using KafkaConnector.Testing;
+using KafkaConnector.Tests.Cluster;
 using KafkaConnector.Tests.Receivers;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -122,10 +123,5 @@ public sealed class SynchronousDisposeTests(KafkaFixture fixture)
         Assert.InRange(watch.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(8));
         Assert.Equal(20, results.Count);
         Assert.All(results, r => Assert.Contains(r.Error?.Code, new Confluent.Kafka.ErrorCode?[] { Confluent.Kafka.ErrorCode.Local_PurgeQueue, Confluent.Kafka.ErrorCode.Local_PurgeInflight }));
-    }
-
-    private sealed class EchoHandler : IKafkaRequestHandler
-    {
-        public Task<byte[]?> HandleAsync(KafkaMessage request, CancellationToken cancellationToken) => Task.FromResult(request.Value);
     }
 }

@@ -148,6 +148,63 @@ public sealed class FlowControllerTests
         Assert.True(flow.IsDue(100, 0)); // the total is
     }
 
+    [Fact]
+    public void Hold_PausesAtOnceWhateverTheLoad_AndReleaseLetsTheLoadDecideAgain()
+    {
+        var flow = Create();
+        flow.Assigned([Orders0, Orders1]);
+        Apply(flow);
+
+        flow.Hold(Orders0);
+
+        Assert.True(flow.IsDue(0, 0));
+        Assert.False(flow.WouldPause(0, p => _load.GetValueOrDefault(p))); // a hold does not wait for work to drain
+        Assert.Equal((1, 0), Apply(flow));
+        Assert.Equal([Orders0], _consumer.Paused);
+        Assert.Equal(1, flow.HeldCount);
+
+        flow.Release(Orders0);
+        Assert.True(flow.IsDue(0, 0));
+        Assert.Equal((0, 1), Apply(flow));
+        Assert.Empty(_consumer.Paused);
+        Assert.Equal(0, flow.HeldCount);
+    }
+
+    [Fact]
+    public void Hold_StaysPausedWhenTheLoadDrains_AndIsReappliedAfterAnIncrementalAssignment()
+    {
+        var flow = Create();
+        flow.Assigned([Orders0]);
+        _load[Orders0] = 10;
+        Apply(flow);
+        flow.Hold(Orders0);
+        _load[Orders0] = 0;
+
+        Apply(flow);
+        flow.Assigned([Orders0, Orders1]); // state unknown again: established explicitly, still held
+        Apply(flow);
+
+        Assert.Equal([Orders0], _consumer.Paused);
+    }
+
+    [Fact]
+    public void Hold_EndsWithTheRevocation_AndNeverAppliesToTheNodesOwnTopics()
+    {
+        var flow = Create();
+        flow.Assigned([Orders0, System0]);
+        flow.Hold(Orders0);
+        flow.Hold(System0);
+        Apply(flow);
+        Assert.Equal([Orders0], _consumer.Paused);
+
+        flow.Revoked([Orders0]);
+        flow.Assigned([Orders0]);
+        Apply(flow);
+
+        Assert.Empty(_consumer.Paused);
+        Assert.Equal(0, flow.HeldCount);
+    }
+
     private static readonly Comparer<TopicPartition> Comparer = Comparer<TopicPartition>.Create((a, b) => a.Partition.Value.CompareTo(b.Partition.Value));
 
     /// <summary>Pauses like librdkafka: a pause holds until an explicit resume.</summary>

@@ -5,6 +5,7 @@ using KafkaConnector.Cluster;
 using KafkaConnector.Messages;
 using KafkaConnector.Receivers;
 using KafkaConnector.Testing;
+using KafkaConnector.Tests.Cluster;
 using KafkaConnector.Tests.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -102,10 +103,5 @@ public sealed class HungKeyIsolationTests(KafkaFixture fixture)
 
             Values.Enqueue(message.ValueAsString()!);
         }
-    }
-
-    private sealed class EchoHandler : IKafkaRequestHandler
-    {
-        public Task<byte[]?> HandleAsync(KafkaMessage request, CancellationToken cancellationToken) => Task.FromResult(request.Value);
     }
 }

@@ -1,9 +1,6 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Text;
-using Confluent.Kafka;
 using KafkaConnector.Configuration;
 using KafkaConnector.Diagnostics;
+using KafkaConnector.Engine;
 using KafkaConnector.Messages;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -11,140 +8,97 @@ using Microsoft.Extensions.Logging;
 namespace KafkaConnector.Receivers.Pipeline;
 
 /// <summary>
-/// Calls one receiver for one message: a DI scope per message for scoped and transient receivers,
-/// a trace span, metrics, retries with backoff, then the dead-letter topic. Never throws for a
-/// receiver's failure; throws <see cref="OperationCanceledException"/> when the work is abandoned.
+/// Calls one receiver for one message through the registration's <see cref="ReceiverPipeline"/>,
+/// built on the registration's first message and kept on it, so that a message costs no lookup.
+/// Never throws for a receiver's failure; throws <see cref="OperationCanceledException"/> when the
+/// message must stay uncommitted: its work was abandoned, its partition is held, or its receiver stopped.
 /// </summary>
-internal sealed class ReceiverInvoker(
-    KafkaConnectorSystemApi api,
-    IServiceProvider services,
-    KafkaConnectorOptions options,
-    KafkaConnectorMetrics metrics,
-    string nodeId,
-    ILogger logger)
+internal sealed class ReceiverInvoker
 {
-    private readonly KafkaConnectorSystemApi _api = api;
-    private readonly IServiceProvider _services = services;
-    private readonly KafkaConnectorOptions _options = options;
-    private readonly KafkaConnectorMetrics _metrics = metrics;
-    private readonly string _nodeId = nodeId;
-    private readonly ILogger _logger = logger;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _consecutiveDeadLetters = new(StringComparer.Ordinal);
+    private readonly IServiceProvider _services;
+    private readonly KafkaDispatchOptions _options;
+    private readonly PartitionHolds _holds;
+    private readonly ReceiverTelemetry _telemetry;
+    private readonly DeadLetterWriter _deadLetters;
+    private readonly KafkaErrorPolicy _default;
+    private IReadOnlyList<IKafkaReceiverStage>? _stages;
+
+    public ReceiverInvoker(
+        KafkaConnectorSystemApi api, IServiceProvider services, KafkaConnectorOptions options, KafkaConnectorMetrics metrics, string nodeId, ILogger logger, PartitionHolds holds)
+        : this((message, token) => api.ProduceAsync(message, token), services, options.Dispatch, metrics, nodeId, logger, holds)
+    {
+    }
+
+    /// <param name="produce">Writes a dead letter (the shared producer's <c>ProduceAsync</c>).</param>
+    /// <param name="services">The root provider: stages, scoped receivers.</param>
+    /// <param name="options">Retries, backoff, dead-letter suffix.</param>
+    /// <param name="metrics">The connector's meter.</param>
+    /// <param name="nodeId">The node, as a metrics tag.</param>
+    /// <param name="logger">The dispatcher's logger.</param>
+    /// <param name="holds">Where error policies hold partitions.</param>
+    internal ReceiverInvoker(
+        Func<KafkaMessage, CancellationToken, Task> produce, IServiceProvider services, KafkaDispatchOptions options, KafkaConnectorMetrics metrics, string nodeId, ILogger logger, PartitionHolds holds)
+    {
+        _services = services;
+        _options = options;
+        _holds = holds;
+        _telemetry = new ReceiverTelemetry(metrics, nodeId, logger);
+        _deadLetters = new DeadLetterWriter(produce, _options, _telemetry);
+        _default = KafkaErrorPolicy.Default(_options);
+    }
+
+    /// <summary>Resolves the user stages; called when the dispatcher starts, so that a stage that cannot be built fails the start, naming it.</summary>
+    public void Start() => _stages ??= ResolveStages(_services);
+
+    public Task InvokeAsync(ReceiverRegistration registration, KafkaMessage message, CancellationToken cancellationToken) =>
+        (registration.Pipeline ?? Build(registration)).InvokeAsync(message, cancellationToken);
 
     /// <summary>Receivers whose last messages all ended in the dead-letter topic, with how many in a row.</summary>
-    public IReadOnlyDictionary<string, int> ConsecutiveDeadLetters => _consecutiveDeadLetters.Where(p => p.Value > 0).ToDictionary(p => p.Key, p => p.Value);
-
-    private static InvalidOperationException NullTask(ReceiverRegistration registration) =>
-        new($"Receiver {registration.Name} returned null from ReceiveAsync instead of a Task (return Task.CompletedTask when there is nothing to await).");
-
-    public async Task InvokeAsync(ReceiverRegistration registration, KafkaMessage message, CancellationToken cancellationToken)
+    public static IReadOnlyDictionary<string, int> ConsecutiveDeadLetters(IEnumerable<ReceiverRegistration> registrations)
     {
-        var node = _nodeId;
-        var attempts = registration.IsInternal ? 1 : _options.Dispatch.MaxRetries + 1;
-        using var activity = KafkaConnectorTracing.StartProcess(message.Topic, message.Partition ?? -1, message.Offset ?? -1, registration.Name, message.HasHeaders ? message.Headers : null);
-        for (var attempt = 1; ; attempt++)
+        var runs = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var registration in registrations)
         {
-            var started = Stopwatch.GetTimestamp();
-            try
+            if (registration.Pipeline is { ConsecutiveDeadLetters: > 0 and var run })
             {
-                if (registration.Instance is { } receiver)
-                {
-                    await (receiver.ReceiveAsync(message, cancellationToken) ?? throw NullTask(registration)).ConfigureAwait(false);
-                }
-                else
-                {
-                    var scope = _services.CreateAsyncScope();
-                    await using (scope.ConfigureAwait(false))
-                    {
-                        var scoped = (IKafkaMessageReceiver)scope.ServiceProvider.GetRequiredService(registration.PerMessageType!);
-                        await (scoped.ReceiveAsync(message, cancellationToken) ?? throw NullTask(registration)).ConfigureAwait(false);
-                    }
-                }
-
-                _metrics.Processed(message.Topic, registration.Name, node, Stopwatch.GetElapsedTime(started), "success");
-                _metrics.Consumed(message.Topic);
-                if (_consecutiveDeadLetters.TryGetValue(registration.Name, out var run) && run > 0)
-                {
-                    _consecutiveDeadLetters.TryUpdate(registration.Name, 0, run); // a success ends a run of dead letters
-                }
-                return;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                _metrics.Processed(message.Topic, registration.Name, node, Stopwatch.GetElapsedTime(started), "abandoned");
-                KafkaConnectorTracing.Failed(activity, "abandoned");
-                throw;
-            }
-            catch (Exception e)
-            {
-                _metrics.Processed(message.Topic, registration.Name, node, Stopwatch.GetElapsedTime(started), "failure");
-                _metrics.ReceiverFailed(message.Topic, registration.Name, node, e.GetType().Name);
-                _metrics.CallbackFailed("receiver");
-                if (attempt >= attempts)
-                {
-                    KafkaConnectorTracing.Failed(activity, e.GetType().Name);
-                    if (!registration.IsInternal)
-                    {
-                        await DeadLetterAsync(registration, message, e, attempt, cancellationToken).ConfigureAwait(false);
-                    }
-
-                    return;
-                }
-
-                var delay = Backoff(attempt);
-                DispatchLog.ReceiverFailed(_logger, e, registration.Name, message.Topic, message.Partition ?? -1, message.Offset ?? -1, attempt, attempts, delay);
-                _metrics.Retried(message.Topic, registration.Name, node);
-                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                runs[registration.Name] = Math.Max(run, runs.GetValueOrDefault(registration.Name));
             }
         }
+
+        return runs;
     }
 
-    private async Task DeadLetterAsync(ReceiverRegistration registration, KafkaMessage message, Exception error, int attempts, CancellationToken cancellationToken)
+    /// <summary>The names of the receivers their error policy stopped.</summary>
+    public static IReadOnlyList<string> Stopped(IEnumerable<ReceiverRegistration> registrations) =>
+        [.. registrations.Where(r => r.Pipeline is { IsStopped: true }).Select(r => r.Name).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+
+    private static List<IKafkaReceiverStage> ResolveStages(IServiceProvider services)
     {
-        var topic = message.Topic + _options.Dispatch.DeadLetterTopicSuffix;
-        DispatchLog.DeadLettering(_logger, error, registration.Name, message.Topic, message.Partition ?? -1, message.Offset ?? -1, attempts, topic);
-        var headers = new Headers();
-        if (message.HasHeaders)
-        {
-            foreach (var header in message.Headers)
-            {
-                headers.Add(header.Key, header.GetValueBytes());
-            }
-        }
-
-        var text = error.Message.Length > 1000 ? error.Message[..1000] : error.Message;
-        headers.Add(DeadLetterHeaders.Receiver, Encoding.UTF8.GetBytes(registration.Name));
-        headers.Add(DeadLetterHeaders.ExceptionType, Encoding.UTF8.GetBytes(error.GetType().FullName ?? error.GetType().Name));
-        headers.Add(DeadLetterHeaders.ExceptionMessage, Encoding.UTF8.GetBytes(text));
-        headers.Add(DeadLetterHeaders.OriginalTopic, Encoding.UTF8.GetBytes(message.Topic));
-        headers.Add(DeadLetterHeaders.OriginalPartition, Encoding.UTF8.GetBytes((message.Partition ?? -1).ToString(CultureInfo.InvariantCulture)));
-        headers.Add(DeadLetterHeaders.OriginalOffset, Encoding.UTF8.GetBytes((message.Offset ?? -1).ToString(CultureInfo.InvariantCulture)));
-        headers.Add(DeadLetterHeaders.OriginalTimestamp, Encoding.UTF8.GetBytes((message.Timestamp?.ToUnixTimeMilliseconds() ?? -1).ToString(CultureInfo.InvariantCulture)));
-        headers.Add(DeadLetterHeaders.Attempts, Encoding.UTF8.GetBytes(attempts.ToString(CultureInfo.InvariantCulture)));
-        var deadLetter = new KafkaMessage(topic, message.Key, message.Value) { Headers = headers };
-
-        for (var retry = 1; ; retry++)
+        var stages = new List<IKafkaReceiverStage>();
+        foreach (var descriptor in services.GetServices<ReceiverStageDescriptor>())
         {
             try
             {
-                await _api.ProduceAsync(deadLetter, cancellationToken).ConfigureAwait(false);
-                _metrics.DeadLettered(message.Topic, registration.Name, _nodeId);
-                _consecutiveDeadLetters.AddOrUpdate(registration.Name, 1, (_, n) => n + 1);
-                DispatchLog.DeadLettered(_logger, message.Topic, message.Partition ?? -1, message.Offset ?? -1, topic);
-                return;
+                stages.Add((IKafkaReceiverStage)services.GetRequiredService(descriptor.Type));
             }
-            catch (KafkaProduceException e)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
-                // Never skip silently: the message stays uncommitted until the dead-letter write succeeds or the node stops.
-                DispatchLog.DeadLetterFailed(_logger, message.Topic, message.Partition ?? -1, message.Offset ?? -1, topic, e.Message);
-                await Task.Delay(Backoff(retry), cancellationToken).ConfigureAwait(false);
+                throw new InvalidOperationException($"Receiver stage {descriptor.Type.Name} could not be created: {e.GetType().Name}: {e.Message}", e);
             }
         }
+
+        return stages;
     }
 
-    private TimeSpan Backoff(int attempt)
+    private ReceiverPipeline Build(ReceiverRegistration registration)
     {
-        var delay = _options.Dispatch.RetryBackoff * Math.Pow(2, Math.Min(attempt - 1, 16));
-        return delay < _options.Dispatch.MaxRetryBackoff ? delay : _options.Dispatch.MaxRetryBackoff;
+        var stages = _stages ??= ResolveStages(_services);
+        // The cluster's own request handling keeps no retries, no dead letters and no user stages.
+        var policy = registration.IsInternal ? null : (registration.ErrorPolicy ?? _default).WithBackoffsFrom(_options);
+        var chain = registration.IsInternal || stages.Count == 0 ? null : StageChain.Build(stages, ReceiverCall.For(registration));
+        return registration.SetPipeline(new ReceiverPipeline(registration, policy, chain, _services, _telemetry, _deadLetters, _holds));
     }
 }
+
+/// <summary>A user stage registered with <c>AddReceiverStage</c>, in registration order.</summary>
+internal sealed record ReceiverStageDescriptor(Type Type);
