@@ -19,11 +19,6 @@ internal sealed class MessageSender
     private readonly ILogger _logger;
     private readonly KafkaConnectorMetrics _metrics;
     private readonly TimeSpan _queueFullTimeout;
-    private readonly System.Collections.Concurrent.ConcurrentQueue<PendingDelivery> _pool = new();
-    private int _pooled;
-
-    /// <summary>Deliveries kept for reuse: enough for bursts, bounded so that a burst does not pin memory.</summary>
-    private const int MaxPooled = 4096;
 
     public MessageSender(ILogger logger, KafkaConnectorMetrics metrics, TimeSpan queueFullTimeout)
     {
@@ -36,7 +31,7 @@ internal sealed class MessageSender
     /// <exception cref="ArgumentException">The message is not valid; nothing was sent.</exception>
     public void Send(IProducer<byte[], byte[]> producer, KafkaMessage message, Action<KafkaDeliveryResult>? callback)
     {
-        var delivery = Rent(message, callback);
+        var delivery = new PendingDelivery(this, message, callback);
         Stopwatch? queueFullSince = null;
         while (!delivery.TryProduce(producer))
         {
@@ -60,7 +55,7 @@ internal sealed class MessageSender
     {
         cancellationToken.ThrowIfCancellationRequested();
         var completion = new TaskCompletionSource<KafkaDeliveryResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var delivery = Rent(message, result =>
+        var delivery = new PendingDelivery(this, message, result =>
         {
             if (result.IsSuccess)
             {
@@ -89,51 +84,21 @@ internal sealed class MessageSender
         return await completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private PendingDelivery Rent(KafkaMessage message, Action<KafkaDeliveryResult>? callback)
-    {
-        MessageValidator.Validate(message); // before anything is taken from the pool
-        if (_pool.TryDequeue(out var delivery))
-        {
-            Interlocked.Decrement(ref _pooled);
-        }
-        else
-        {
-            delivery = new PendingDelivery(this);
-        }
-
-        delivery.Start(message, callback);
-        return delivery;
-    }
-
-    /// <summary>A delivery whose report came is reused: it and its Confluent message and handler cost nothing per message.</summary>
-    private void Return(PendingDelivery delivery)
-    {
-        if (Volatile.Read(ref _pooled) < MaxPooled)
-        {
-            Interlocked.Increment(ref _pooled);
-            _pool.Enqueue(delivery);
-        }
-    }
-
-    /// <summary>One message on its way: the state its delivery report needs, in one object, reused once the report came.</summary>
+    /// <summary>One message on its way: the state its delivery report needs, in one object.</summary>
     private sealed class PendingDelivery
     {
         private readonly MessageSender _sender;
-        private readonly Message<byte[], byte[]> _confluentMessage = new();
+        private readonly KafkaMessage _message;
+        private readonly Action<KafkaDeliveryResult>? _callback;
+        private readonly Message<byte[], byte[]> _confluentMessage;
         private readonly Action<DeliveryReport<byte[], byte[]>> _onDelivered;
-        private KafkaMessage _message = null!;
-        private Action<KafkaDeliveryResult>? _callback;
-        private Activity? _activity;
-        private long _started;
+        private readonly Activity? _activity;
+        private readonly long _started;
 
-        public PendingDelivery(MessageSender sender)
+        public PendingDelivery(MessageSender sender, KafkaMessage message, Action<KafkaDeliveryResult>? callback)
         {
+            MessageValidator.Validate(message);
             _sender = sender;
-            _onDelivered = report => Complete(report.Partition.Value, report.Offset.Value, report.Status, report.Error);
-        }
-
-        public void Start(KafkaMessage message, Action<KafkaDeliveryResult>? callback)
-        {
             _message = message;
             _callback = callback;
             _activity = KafkaConnectorTracing.StartPublish(message.Topic);
@@ -142,26 +107,26 @@ internal sealed class MessageSender
                 KafkaConnectorTracing.Inject(_activity, message.Headers);
             }
 
-            message.CopyTo(_confluentMessage);
-            _started = _sender._metrics.ProduceDurationEnabled ? Stopwatch.GetTimestamp() : 0;
+            _confluentMessage = message.ToConfluentMessage();
+            _onDelivered = report => Complete(report.Partition.Value, report.Offset.Value, report.Status, report.Error);
+            _started = sender._metrics.ProduceDurationEnabled ? Stopwatch.GetTimestamp() : 0; // the clock only when durations are listened to
         }
 
         /// <summary>Hands the message to the producer; false when its local queue is full.</summary>
         public bool TryProduce(IProducer<byte[], byte[]> producer)
         {
-            var message = _message; // read first: a report can come, and the object be reused, before Produce returns
             try
             {
-                if (message.Partition is { } partition)
+                if (_message.Partition is { } partition)
                 {
-                    producer.Produce(new TopicPartition(message.Topic, partition), _confluentMessage, _onDelivered);
+                    producer.Produce(new TopicPartition(_message.Topic, partition), _confluentMessage, _onDelivered);
                 }
                 else
                 {
-                    producer.Produce(message.Topic, _confluentMessage, _onDelivered);
+                    producer.Produce(_message.Topic, _confluentMessage, _onDelivered);
                 }
 
-                _sender._metrics.Sent(message.Topic);
+                _sender._metrics.Sent(_message.Topic);
                 return true;
             }
             catch (ProduceException<byte[], byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
@@ -186,54 +151,41 @@ internal sealed class MessageSender
 
         private void Complete(int partition, long offset, PersistenceStatus status, Error error)
         {
-            var sender = _sender;
-            var metrics = sender._metrics;
-            var message = _message;
-            var callback = _callback;
-            var activity = _activity;
+            var metrics = _sender._metrics;
             if (_started != 0)
             {
-                metrics.ProduceCompleted(message.Topic, Stopwatch.GetElapsedTime(_started), error.IsError ? error.Code.ToString() : null);
+                metrics.ProduceCompleted(_message.Topic, Stopwatch.GetElapsedTime(_started), error.IsError ? error.Code.ToString() : null);
             }
-
-            // Nothing of this object is used past here: it serves the next message.
-            _message = null!;
-            _callback = null;
-            _activity = null;
-            _confluentMessage.Key = null!;
-            _confluentMessage.Value = null!;
-            _confluentMessage.Headers = null;
-            sender.Return(this);
 
             if (error.IsError)
             {
-                metrics.DeliveryFailed(message.Topic, error.Code.ToString());
-                ProducerLog.DeliveryFailed(sender._logger, message.Topic, error.Code, error.Reason, status);
-                KafkaConnectorTracing.Failed(activity, error.Code.ToString());
+                metrics.DeliveryFailed(_message.Topic, error.Code.ToString());
+                ProducerLog.DeliveryFailed(_sender._logger, _message.Topic, error.Code, error.Reason, status);
+                KafkaConnectorTracing.Failed(_activity, error.Code.ToString());
             }
             else
             {
-                metrics.Delivered(message.Topic);
-                activity?.SetTag("messaging.destination.partition.id", partition);
-                activity?.SetTag("messaging.kafka.offset", offset);
+                metrics.Delivered(_message.Topic);
+                _activity?.SetTag("messaging.destination.partition.id", partition);
+                _activity?.SetTag("messaging.kafka.offset", offset);
             }
 
-            activity?.Dispose();
-            if (callback is null)
+            _activity?.Dispose();
+            if (_callback is null)
             {
                 return;
             }
 
-            var result = new KafkaDeliveryResult(message, partition, offset, status, error);
+            var result = new KafkaDeliveryResult(_message, partition, offset, status, error);
             try
             {
-                callback(result);
+                _callback(result);
             }
             catch (Exception e)
             {
                 // A throwing callback must not take down librdkafka's delivery thread.
                 metrics.CallbackFailed("delivery");
-                ProducerLog.CallbackThrew(sender._logger, e, message.Topic, result.ToString());
+                ProducerLog.CallbackThrew(_sender._logger, e, _message.Topic, result.ToString());
             }
         }
     }
