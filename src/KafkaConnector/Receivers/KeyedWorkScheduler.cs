@@ -25,6 +25,9 @@ internal sealed partial class KeyedWorkScheduler<TItem> : IDisposable
     /// <summary>How many items of one key a runner runs before it lets the next ready key have a turn.</summary>
     internal const int Turn = 16;
 
+    /// <summary>How many runners one look may add while the runners are blocked.</summary>
+    private const int MaxRampUp = 4;
+
     /// <summary>How often the scheduler looks at whether blocked runners need help while keys wait.</summary>
     internal static readonly TimeSpan RecheckInterval = TimeSpan.FromMilliseconds(2);
 
@@ -166,8 +169,8 @@ internal sealed partial class KeyedWorkScheduler<TItem> : IDisposable
     /// <summary>
     /// Every <see cref="RecheckInterval"/> while keys wait: if the runners finished fewer than
     /// <see cref="Turn"/> items each since the last look, they are blocked in their work (or it is
-    /// slow): one more runner starts, on a thread of its own, since a pool whose threads are blocked
-    /// grows slowly.
+    /// slow): up to <see cref="MaxRampUp"/> more runners start, each on a thread of its own, since a
+    /// pool whose threads are blocked grows slowly.
     /// </summary>
     private void Recheck()
     {
@@ -185,11 +188,21 @@ internal sealed partial class KeyedWorkScheduler<TItem> : IDisposable
 
         var progress = completed - _completedAtRecheck;
         _completedAtRecheck = completed;
-        var runners = Volatile.Read(ref _runners);
-        if (runners < _parallelism && Volatile.Read(ref _taken) < _parallelism && progress < (long)Turn * Math.Max(runners, 1)
-            && Interlocked.CompareExchange(ref _runners, runners + 1, runners) == runners)
+        // Blocked: up to MaxRampUp more at a time (no more than keys wait), each on a thread of its own.
+        var wanted = progress < (long)Turn * Math.Max(Volatile.Read(ref _runners), 1) ? Math.Min(_ready.Count, MaxRampUp) : 0;
+        for (var started = 0; started < wanted;)
         {
-            new Thread(static s => ((KeyedWorkScheduler<TItem>)s!).RunReadyKeys()) { IsBackground = true, Name = "kafka-dispatch-runner" }.Start(this);
+            var runners = Volatile.Read(ref _runners);
+            if (runners >= _parallelism || Volatile.Read(ref _taken) >= _parallelism)
+            {
+                break;
+            }
+
+            if (Interlocked.CompareExchange(ref _runners, runners + 1, runners) == runners)
+            {
+                new Thread(static s => ((KeyedWorkScheduler<TItem>)s!).RunReadyKeys()) { IsBackground = true, Name = "kafka-dispatch-runner" }.Start(this);
+                started++;
+            }
         }
 
         ArmRecheck();
