@@ -207,8 +207,8 @@ internal sealed partial class KafkaDispatcher : IHostedService, IDisposable, IPo
                 configure: builder => builder
                     .SetStatisticsHandler((_, json) => _metrics.RecordStatistics(json))
                     .SetPartitionsAssignedHandler(_rebalance!.OnAssigned)
-                    .SetPartitionsRevokedHandler((c, p) => _rebalance!.OnRevoked(c, p.Select(x => x.TopicPartition).ToList(), commit: true))
-                    .SetPartitionsLostHandler((c, p) => _rebalance!.OnRevoked(c, p.Select(x => x.TopicPartition).ToList(), commit: false)),
+                    .SetPartitionsRevokedHandler((c, p) => OnRevoked(c, p, commit: true))
+                    .SetPartitionsLostHandler((c, p) => OnRevoked(c, p, commit: false)),
                 onError: (_, error) =>
                 {
                     if (error.IsFatal)
@@ -237,6 +237,16 @@ internal sealed partial class KafkaDispatcher : IHostedService, IDisposable, IPo
         {
             Shutdown();
         }
+    }
+
+    /// <summary>
+    /// A revocation can come inside the poll loop's batch: the batch's work is handed over first, so
+    /// that what belongs to the revoked partitions is dropped at once instead of being waited for.
+    /// </summary>
+    private void OnRevoked(IConsumer<byte[], byte[]> consumer, List<TopicPartitionOffset> partitions, bool commit)
+    {
+        _scheduler!.Flush();
+        _rebalance!.OnRevoked(consumer, partitions.Select(x => x.TopicPartition).ToList(), commit);
     }
 
     private void Commit(IConsumer<byte[], byte[]> consumer) => _rebalance!.Commit(consumer);

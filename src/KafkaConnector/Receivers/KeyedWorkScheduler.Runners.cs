@@ -33,7 +33,7 @@ internal sealed partial class KeyedWorkScheduler<TItem>
     private void Recheck()
     {
         Volatile.Write(ref _recheckArmed, 0);
-        if (_ready.IsEmpty)
+        if (_ready.IsEmpty || Volatile.Read(ref _disposed))
         {
             return;
         }
@@ -68,9 +68,15 @@ internal sealed partial class KeyedWorkScheduler<TItem>
 
     private void ArmRecheck()
     {
-        if (Volatile.Read(ref _recheckArmed) == 0 && Interlocked.Exchange(ref _recheckArmed, 1) == 0)
+        if (Volatile.Read(ref _recheckArmed) == 0 && !Volatile.Read(ref _disposed) && Interlocked.Exchange(ref _recheckArmed, 1) == 0)
         {
-            _recheck.Change(RecheckInterval, Timeout.InfiniteTimeSpan);
+            lock (_recheck) // against Dispose: a disposed timer cannot be armed
+            {
+                if (!_disposed)
+                {
+                    _recheck.Change(RecheckInterval, Timeout.InfiniteTimeSpan);
+                }
+            }
         }
     }
 

@@ -45,6 +45,7 @@ internal sealed partial class KeyedWorkScheduler<TItem> : IDisposable
     private long _completedAtRecheck;
     private readonly Timer _recheck;
     private int _recheckArmed;
+    private bool _disposed;
 
     /// <param name="parallelism">At most this many keys run (or wait inside their work) at once.</param>
     /// <param name="process">Runs one item; must not throw.</param>
@@ -142,8 +143,14 @@ internal sealed partial class KeyedWorkScheduler<TItem> : IDisposable
         }
     }
 
-    public void Dispose() => _recheck.Dispose();
-
+    public void Dispose()
+    {
+        lock (_recheck)
+        {
+            Volatile.Write(ref _disposed, true);
+            _recheck.Dispose();
+        }
+    }
 
     /// <summary>The active keys of one shard, and spare key queues for reuse.</summary>
     private sealed class Shard
