@@ -117,15 +117,11 @@ public sealed class KafkaMessage
         Headers = result.Message.Headers ?? [],
     };
 
-    internal Message<byte[], byte[]> ToConfluentMessage() => CopyTo(new Message<byte[], byte[]>());
-
-    /// <summary>Fills <paramref name="target"/> (a pooled one, say) with this message.</summary>
-    internal Message<byte[], byte[]> CopyTo(Message<byte[], byte[]> target)
+    internal Message<byte[], byte[]> ToConfluentMessage() => new()
     {
-        target.Key = Key!;
-        target.Value = Value!;
-        target.Headers = _headers;
-        target.Timestamp = Timestamp is { } t ? new Confluent.Kafka.Timestamp(t) : Confluent.Kafka.Timestamp.Default;
-        return target;
-    }
+        Key = Key!,
+        Value = Value!,
+        Headers = _headers,
+        Timestamp = Timestamp is { } t ? new Confluent.Kafka.Timestamp(t) : Confluent.Kafka.Timestamp.Default,
+    };
 }

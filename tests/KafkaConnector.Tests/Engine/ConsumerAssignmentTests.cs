@@ -110,13 +110,4 @@ public sealed class ConsumerAssignmentTests
         Assert.Equal(1, paused);
         Assert.Equal([Orders0], _consumer.Paused);
     }
-
-    private sealed class FakePauser : IPartitionPauser
-    {
-        public HashSet<TopicPartition> Paused { get; } = [];
-
-        public void Pause(IReadOnlyList<TopicPartition> partitions) => Paused.UnionWith(partitions);
-
-        public void Resume(IReadOnlyList<TopicPartition> partitions) => Paused.ExceptWith(partitions);
-    }
 }

@@ -206,20 +206,4 @@ public sealed class FlowControllerTests
     }
 
     private static readonly Comparer<TopicPartition> Comparer = Comparer<TopicPartition>.Create((a, b) => a.Partition.Value.CompareTo(b.Partition.Value));
-
-    /// <summary>Pauses like librdkafka: a pause holds until an explicit resume.</summary>
-    private sealed class FakePauser : IPartitionPauser
-    {
-        public HashSet<TopicPartition> Paused { get; } = [];
-
-        public List<TopicPartition> ExplicitlyResumed { get; } = [];
-
-        public void Pause(IReadOnlyList<TopicPartition> partitions) => Paused.UnionWith(partitions);
-
-        public void Resume(IReadOnlyList<TopicPartition> partitions)
-        {
-            Paused.ExceptWith(partitions);
-            ExplicitlyResumed.AddRange(partitions);
-        }
-    }
 }
