@@ -1,7 +1,7 @@
 namespace KafkaConnector.FaultTests.Node;
 
 /// <summary>The node's command line.</summary>
-internal sealed record NodeOptions(string BootstrapServers, string Layer, string NodeId, string Input, string Output, int FailEvery, string? HangKey)
+internal sealed record NodeOptions(string BootstrapServers, string Layer, string NodeId, string Input, string Output, int FailEvery, string? HangKey, string? Group)
 {
     internal static NodeOptions? Parse(string[] args)
     {
@@ -19,6 +19,6 @@ internal sealed record NodeOptions(string BootstrapServers, string Layer, string
         }
 
         var failEvery = int.TryParse(Get("--fail-every"), out var every) && every > 0 ? every : 0;
-        return new NodeOptions(bootstrap, layer, node, input, output, failEvery, Get("--hang-key"));
+        return new NodeOptions(bootstrap, layer, node, input, output, failEvery, Get("--hang-key"), Get("--group"));
     }
 }

@@ -1,8 +1,10 @@
 // A cluster node for the fault suite: one receiver on --input that writes "<node>:<value>" to
 // --output for each message it processes, keyed as the message was. Every --fail-every-th value
 // always throws (so it is retried, then dead-lettered); messages keyed --hang-key never finish.
-// Prints "ready" once it consumes, then runs until SIGTERM.
+// With --group G the receiver shares its work with the other nodes in consumer group G.
+// Prints "ready" once every consumer of the node is in its group, then runs until SIGTERM.
 using KafkaConnector.Cluster;
+using KafkaConnector.Diagnostics;
 using KafkaConnector.FaultTests.Node;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -11,7 +13,7 @@ using Microsoft.Extensions.Logging;
 var options = NodeOptions.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: kafkaconnector-fault-node --bootstrap-servers B --layer L --node-id N --input T --output O [--fail-every K] [--hang-key KEY]");
+    Console.Error.WriteLine("usage: kafkaconnector-fault-node --bootstrap-servers B --layer L --node-id N --input T --output O [--fail-every K] [--hang-key KEY] [--group G]");
     return 2;
 }
 
@@ -37,11 +39,23 @@ builder.Services.AddKafkaConnector(o =>
     o.Cluster.AnnounceInterval = TimeSpan.FromSeconds(1);
     o.Cluster.MemberTimeout = TimeSpan.FromSeconds(4);
     o.ShutdownTimeout = TimeSpan.FromSeconds(5);
-}).AddReceiver<WorkReceiver>(options.Input);
+}).AddReceiver<WorkReceiver>(options.Input, configure: r =>
+{
+    if (options.Group is { } group)
+    {
+        r.InGroup(group);
+    }
+});
 
 using var host = builder.Build();
 await host.StartAsync();
 await host.Services.GetRequiredService<IKafkaCluster>().WaitUntilReadyAsync();
+var status = host.Services.GetRequiredService<IKafkaConnectorStatus>();
+while (!status.GetDispatcherStatus().IsReady)
+{
+    await Task.Delay(50); // the receiver group's consumer joins after the node's
+}
+
 Console.WriteLine("ready");
 await host.WaitForShutdownAsync();
 return 0;

@@ -95,6 +95,50 @@ public sealed class FaultSuiteTests
         Assert.True(written > 1500);
     }
 
+    [Fact]
+    public async Task ThreeNodesSharingAReceiver_OneKilled_EachMessageHandledByOne_NothingLost()
+    {
+        PythonOracle.EnsureAvailable();
+        await using var broker = StandaloneBroker.Start("input:6", "output:6");
+        var layer = NewLayer();
+        FaultNode Node(string id) => new FaultNode(broker.BootstrapServers, layer, id, "input", "output", FailEvery, hangKey: null, group: layer + "-work").Start();
+        await using var a = Node("a");
+        await using var b = Node("b");
+        await using var c = Node("c");
+        FaultNode[] nodes = [a, b, c];
+
+        var written = PythonOracle.Produce(broker.BootstrapServers, "input", Keys, first: 1, Batch);
+        await c.KillAsync(); // mid-stream: c owns a third of the partitions, some of its work done, not all committed
+        written += PythonOracle.Produce(broker.BootstrapServers, "input", Keys, first: 1 + written, Batch);
+
+        var deadline = DateTime.UtcNow + Settle;
+        StreamCheck all;
+        Dictionary<string, List<KafkaRecord>> topics;
+        while (true)
+        {
+            topics = PythonOracle.Read(broker.BootstrapServers, "input", "output", "input.DLT");
+            all = StreamCheck.Of(topics["input"], topics["output"], topics["input.DLT"], node: null);
+            if (all.Lost.Count == 0 || DateTime.UtcNow > deadline)
+            {
+                break;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken); // polling the broker, not synchronising
+        }
+
+        var tails = string.Join("\n", nodes.Select(n => n.Tail).Append(broker.Tail));
+        TestContext.Current.TestOutputHelper?.WriteLine($"shared: {all}");
+        Assert.True(all.Lost.Count == 0, $"the group lost messages: {all}\n{tails}");
+        Assert.True(all.OutOfOrder.Count == 0, $"the group broke per-key order: {all}\n{tails}");
+        Assert.Equal(written / FailEvery, all.DeadLettered);
+        // Shared, not broadcast: each value handled once, but for what the killed node did and had not committed.
+        Assert.Equal(written - (written / FailEvery), all.Processed);
+        Assert.InRange(all.Repeats, 0, Batch);
+        Assert.True(StreamCheck.Of(topics["input"], topics["output"], topics["input.DLT"], "a").Processed > 0 && StreamCheck.Of(topics["input"], topics["output"], topics["input.DLT"], "b").Processed > 0, $"both survivors should have had partitions: {tails}");
+        Assert.InRange(await a.StopAsync(ShutdownBound), TimeSpan.Zero, ShutdownBound);
+        Assert.InRange(await b.StopAsync(ShutdownBound), TimeSpan.Zero, ShutdownBound);
+    }
+
     /// <summary>The broker and two nodes of one layer, each failing every 100th value.</summary>
     private sealed record TwoNodes(StandaloneBroker Broker, FaultNode A, FaultNode B) : IAsyncDisposable
     {

@@ -25,7 +25,7 @@ internal sealed partial class KafkaCluster : IKafkaCluster, IClusterTrafficHandl
     private readonly KafkaClusterOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Exception? _failure;
     private readonly ConcurrentDictionary<string, KafkaClusterMember> _members = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TaskCompletionSource<KafkaMessage>> _pending = new(StringComparer.Ordinal);
@@ -158,6 +158,15 @@ internal sealed partial class KafkaCluster : IKafkaCluster, IClusterTrafficHandl
         _members[topics.NodeId] = new KafkaClusterMember(topics.NodeId, topics.Layer, _startedAt, _time.GetUtcNow());
         ClusterLog.Ready(_logger, topics.NodeId, topics.Layer);
         _ready.TrySetResult();
+    }
+
+    public void OnConsumerRestarting()
+    {
+        // A failed consumer is made anew: readiness waits for its subscription again.
+        if (Interlocked.Exchange(ref _failure, null) is not null)
+        {
+            Volatile.Write(ref _ready, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        }
     }
 
     public void OnConsumerFailed(string reason)

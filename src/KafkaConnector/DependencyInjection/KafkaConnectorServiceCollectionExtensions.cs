@@ -82,7 +82,10 @@ public static class KafkaConnectorServiceCollectionExtensions
         services.TryAddSingleton<KafkaCluster>();
         services.TryAddSingleton<IKafkaCluster>(sp => sp.GetRequiredService<KafkaCluster>());
         services.TryAddSingleton<IClusterTrafficHandler>(sp => sp.GetRequiredService<KafkaCluster>());
-        services.TryAddSingleton<KafkaDispatcher>();
+        services.TryAddSingleton<ConsumptionControl>();
+        services.TryAddSingleton<DispatcherServices>();
+        services.TryAddSingleton<KafkaDispatchers>();
+        services.TryAddSingleton<IKafkaReceiverControl, ReceiverControl>();
         services.TryAddSingleton<IKafkaConnectorStatus, KafkaConnectorStatus>();
         services.TryAddSingleton<KafkaClusterHostedService>();
 

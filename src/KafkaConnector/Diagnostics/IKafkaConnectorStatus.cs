@@ -2,7 +2,7 @@ namespace KafkaConnector.Diagnostics;
 
 /// <summary>
 /// What the connector reports about itself, for health checks and dashboards: whether the brokers
-/// answer, and how the node's dispatcher is doing. Registered by <c>AddKafkaConnector</c>; reading
+/// answer, how the node's dispatcher is doing, and each receiver. Registered by <c>AddKafkaConnector</c>; reading
 /// it never creates a topic nor starts the dispatcher.
 /// </summary>
 public interface IKafkaConnectorStatus
@@ -14,4 +14,11 @@ public interface IKafkaConnectorStatus
 
     /// <summary>A snapshot of the node's dispatcher, the consume loop that feeds the receivers.</summary>
     KafkaDispatcherStatus GetDispatcherStatus();
+
+    /// <summary>
+    /// Every registered receiver as it stands now: state, the partitions its consumer owns here, what it
+    /// has in flight, its lag and its last error (the cluster's own receiver is left out). Empty without
+    /// receivers. A stand-in for tests that does not override it reports none.
+    /// </summary>
+    IReadOnlyList<KafkaReceiverStatus> GetReceiverStatus() => [];
 }

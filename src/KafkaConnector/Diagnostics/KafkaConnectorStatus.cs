@@ -1,11 +1,12 @@
 using Confluent.Kafka;
 using KafkaConnector.Configuration;
 using KafkaConnector.Receivers;
+using KafkaConnector.Receivers.Pipeline;
 
 namespace KafkaConnector.Diagnostics;
 
-/// <summary>Reads the dispatcher's counters and asks the brokers through one admin client, made on first use.</summary>
-internal sealed class KafkaConnectorStatus(KafkaDispatcher dispatcher, KafkaClientFactory clients) : IKafkaConnectorStatus, IDisposable
+/// <summary>Reads the dispatchers' counters and asks the brokers through one admin client, made on first use.</summary>
+internal sealed class KafkaConnectorStatus(KafkaDispatchers dispatchers, ConsumptionControl consumption, KafkaClientFactory clients) : IKafkaConnectorStatus, IDisposable
 {
     private static readonly TimeSpan BrokerTimeout = TimeSpan.FromSeconds(5);
 
@@ -31,13 +32,54 @@ internal sealed class KafkaConnectorStatus(KafkaDispatcher dispatcher, KafkaClie
     {
         var options = clients.Options;
         var stalledAfter = options.Dispatch.RevocationTimeout + (options.System.PollInterval * 3) + TimeSpan.FromSeconds(10);
-        var fatal = dispatcher.FatalError is { } error ? $"{error.Code} {error.Reason}" : null;
+        // The node's dispatcher and every receiver group's, as one: a group that failed fails the node's status.
+        var all = dispatchers.All;
+        var node = dispatchers.Node;
+        var fatal = all.Where(d => d.FatalError is not null)
+            .Select(d => d == node ? $"{d.FatalError!.Code} {d.FatalError.Reason}" : $"{d.Scope!.Name}: {d.FatalError!.Code} {d.FatalError.Reason}")
+            .FirstOrDefault();
+        var sinceLastPoll = all.Where(d => d.IsRunning && !d.HasStopped).Select(d => d.SinceLastPoll).DefaultIfEmpty(node.SinceLastPoll).Max();
         return new KafkaDispatcherStatus(
-            dispatcher.IsRunning, dispatcher.HasStopped, fatal, dispatcher.SinceLastPoll, stalledAfter, dispatcher.InFlight, dispatcher.ConsecutiveDeadLetters, dispatcher.IsReady)
+            node.IsRunning,
+            all.Any(d => d.HasStopped && d.IsRunning) || node.HasStopped,
+            fatal,
+            sinceLastPoll,
+            stalledAfter,
+            all.Sum(d => d.InFlight),
+            ReceiverInvoker.ConsecutiveDeadLetters(all.SelectMany(d => d.Receivers)),
+            all.All(d => d.IsReady) && node.IsReady)
         {
-            StoppedReceivers = dispatcher.StoppedReceivers,
-            HeldPartitions = dispatcher.HeldPartitions,
+            StoppedReceivers = ReceiverInvoker.Stopped(all.SelectMany(d => d.Receivers)),
+            HeldPartitions = all.Sum(d => d.HeldPartitions),
         };
+    }
+
+    public IReadOnlyList<KafkaReceiverStatus> GetReceiverStatus()
+    {
+        var statuses = new List<KafkaReceiverStatus>();
+        foreach (var dispatcher in dispatchers.All)
+        {
+            if (dispatcher.Scope is not { } scope)
+            {
+                continue;
+            }
+
+            var failed = dispatcher.FatalError is not null || (dispatcher.IsRunning && dispatcher.HasStopped);
+            foreach (var receiver in dispatcher.Receivers.Where(r => !r.IsInternal))
+            {
+                var state = failed ? KafkaReceiverState.Failed
+                    : receiver.Pipeline is { IsStopped: true } ? KafkaReceiverState.Stopped
+                    : receiver.IsPaused || nodePaused() ? KafkaReceiverState.Paused
+                    : dispatcher.IsReady ? KafkaReceiverState.Running
+                    : KafkaReceiverState.Starting;
+                var partitions = dispatcher.AssignedPartitions.Where(p => receiver.Filter.Matches(p.Topic, scope.Topics)).ToList();
+                statuses.Add(new KafkaReceiverStatus(receiver.Id, receiver.Name, receiver.Filter.Text, scope.GroupId, !scope.IsNode, state, partitions, receiver.InFlight, receiver.LastError));
+            }
+        }
+
+        return statuses;
+
+        bool nodePaused() => consumption.NodePaused;
     }
 
     public void Dispose()

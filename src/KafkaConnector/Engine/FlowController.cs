@@ -24,6 +24,7 @@ internal sealed class FlowController(int totalLimit, int partitionLimit, Func<To
     private readonly List<TopicPartition> _toPause = [];
     private readonly List<TopicPartition> _toResume = [];
     private readonly HashSet<TopicPartition> _held = [];
+    private Func<TopicPartition, bool>? _suspended;
     private bool _overTotal;
     private bool _dirty;
     private long _nextScan;
@@ -41,6 +42,9 @@ internal sealed class FlowController(int totalLimit, int partitionLimit, Func<To
 
     /// <summary>Partitions held by an error policy now (paused, or paused at the next <see cref="Apply"/>).</summary>
     public int HeldCount => _held.Count;
+
+    /// <summary>Whether <paramref name="partition"/> is paused now. Poll thread.</summary>
+    public bool IsPaused(TopicPartition partition) => _partitions.TryGetValue(partition, out var state) && state == State.Paused;
 
     /// <summary>Whether all partitions are held back because the total limit was reached.</summary>
     public bool OverTotal => _overTotal;
@@ -76,6 +80,20 @@ internal sealed class FlowController(int totalLimit, int partitionLimit, Func<To
 
         Volatile.Write(ref _paused, _paused);
     }
+
+    /// <summary>
+    /// Partitions paused on request while <paramref name="suspended"/> says so (a paused receiver or node),
+    /// besides load and holds; null for none. Asked at every <see cref="Apply"/>; call again (or
+    /// <see cref="Reconsider"/>) when its answers change. Exempt partitions are never suspended.
+    /// </summary>
+    public void Suspend(Func<TopicPartition, bool>? suspended)
+    {
+        _suspended = suspended;
+        _dirty = true;
+    }
+
+    /// <summary>The next <see cref="Apply"/> looks at every partition again.</summary>
+    public void Reconsider() => _dirty = true;
 
     /// <summary>Whether the total or the partition just read (<paramref name="lastPartitionLoad"/>) is at its limit: then flow control must run before more is read.</summary>
     public bool AtLimit(int total, int lastPartitionLoad) => total >= totalLimit || lastPartitionLoad >= partitionLimit;
@@ -173,7 +191,7 @@ internal sealed class FlowController(int totalLimit, int partitionLimit, Func<To
         foreach (var (partition, state) in _partitions)
         {
             // A hold pauses at once in Apply: it does not wait for work to drain.
-            if (state != State.Paused && !exempt(partition) && !_held.Contains(partition) && (overTotal || unfinished(partition) >= partitionLimit))
+            if (state != State.Paused && !exempt(partition) && !_held.Contains(partition) && _suspended?.Invoke(partition) != true && (overTotal || unfinished(partition) >= partitionLimit))
             {
                 return true;
             }
@@ -189,7 +207,7 @@ internal sealed class FlowController(int totalLimit, int partitionLimit, Func<To
             return State.Running;
         }
 
-        if (_overTotal || (_held.Count > 0 && _held.Contains(partition)))
+        if (_overTotal || (_held.Count > 0 && _held.Contains(partition)) || (_suspended is { } suspended && suspended(partition)))
         {
             return State.Paused;
         }

@@ -103,6 +103,27 @@ internal sealed class PartitionHolds(Func<TopicPartition, bool> exempt)
         }
     }
 
+    /// <summary>
+    /// A stopped receiver was restarted: the holds it left on partitions that <paramref name="belongs"/>
+    /// to it end, and those partitions are read again from their watermark (the failed message first).
+    /// </summary>
+    /// <returns>How many holds ended.</returns>
+    public int ReleaseStopped(Func<TopicPartition, bool> belongs)
+    {
+        var released = 0;
+        lock (_lock)
+        {
+            foreach (var hold in _held.Values.Where(h => h.State == HoldState.Stopped && belongs(h.Partition)).ToList())
+            {
+                hold.State = HoldState.Rewinding;
+                _changes.Enqueue(new HoldChange(hold, HoldChangeKind.ReleasedRewind));
+                released++;
+            }
+        }
+
+        return released;
+    }
+
     /// <summary>The holder gave up because its token fired (revocation or stop): the message stays uncommitted.</summary>
     public void Abandon(PartitionHold hold)
     {

@@ -9,10 +9,10 @@ namespace KafkaConnector.Hosting;
 /// The one hosted service of the connector: it starts and stops everything the connector runs, in
 /// an order of its own, whatever order services were registered in.
 /// <list type="bullet">
-/// <item>Start: the dispatcher (its poll thread creates the topics and subscribes), then membership;
-/// neither blocks the host.</item>
-/// <item>Stopping, before any hosted service stops: membership leaves, then the dispatcher drains and
-/// commits, so that no receiver runs while the services it uses stop.</item>
+/// <item>Start: the dispatchers (the node's poll thread creates the topics and subscribes; each receiver
+/// group gets its own), then membership; neither blocks the host.</item>
+/// <item>Stopping, before any hosted service stops: membership leaves, then the dispatchers drain and
+/// commit, so that no receiver runs while the services it uses stop.</item>
 /// <item>Stopped, after every hosted service stopped: the shared producer flushes what they sent on
 /// their way out.</item>
 /// </list>
@@ -20,7 +20,7 @@ namespace KafkaConnector.Hosting;
 /// each runs once, however often the host asks.
 /// </summary>
 internal sealed class KafkaConnectorHost(
-    KafkaDispatcher dispatcher, KafkaClusterHostedService membership, KafkaConnectorSystemApi api, IKafkaConnectorStatus status, TimeProvider? time = null) : IHostedLifecycleService
+    KafkaDispatchers dispatchers, KafkaClusterHostedService membership, KafkaConnectorSystemApi api, IKafkaConnectorStatus status, TimeProvider? time = null) : IHostedLifecycleService
 {
     /// <summary>Between two broker checks while start waits for them.</summary>
     private static readonly TimeSpan BrokerRetry = TimeSpan.FromMilliseconds(250);
@@ -37,7 +37,7 @@ internal sealed class KafkaConnectorHost(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await WaitForBrokersAsync(cancellationToken).ConfigureAwait(false);
-        await dispatcher.StartAsync(cancellationToken).ConfigureAwait(false);
+        await dispatchers.StartAsync(cancellationToken).ConfigureAwait(false);
         await membership.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -105,6 +105,6 @@ internal sealed class KafkaConnectorHost(
             leave.CancelAfter(bound);
             await membership.StopAsync(leave.Token).ConfigureAwait(false);
         }).ConfigureAwait(false);
-        await _budget.SpendAsync(bound => dispatcher.StopWithinAsync(bound, cancellationToken)).ConfigureAwait(false);
+        await _budget.SpendAsync(bound => dispatchers.StopWithinAsync(bound, cancellationToken)).ConfigureAwait(false);
     }
 }

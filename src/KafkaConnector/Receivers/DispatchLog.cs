@@ -88,4 +88,13 @@ internal static partial class DispatchLog
 
     [LoggerMessage(1245, LogLevel.Information, "Reading {Topic}[{Partition}] again from offset {Offset}: the hold on it ended and messages behind the held one were left unprocessed")]
     internal static partial void RewoundAfterHold(ILogger logger, string topic, int partition, long offset);
+
+    [LoggerMessage(1250, LogLevel.Information, "Group {GroupId} has no receivers left on this node: its consumer drains, commits and leaves the group")]
+    internal static partial void GroupRetired(ILogger logger, string groupId);
+
+    [LoggerMessage(1251, LogLevel.Warning, "Restarting the node's consumption: {Consumers} consumer(s) drain, commit and are made anew")]
+    internal static partial void Restarting(ILogger logger, int consumers);
+
+    [LoggerMessage(1252, LogLevel.Information, "{Action} {Target} on request")]
+    internal static partial void Controlled(ILogger logger, string action, string target);
 }

@@ -36,6 +36,11 @@ internal sealed class DispatchWork(ReceiverInvoker invoker, KafkaConnectorMetric
     {
         var item = tracker.Track(new Item(message, targets, tracker));
         Interlocked.Increment(ref _inFlight);
+        foreach (var target in targets)
+        {
+            target.Dispatched();
+        }
+
         return item;
     }
 
@@ -73,6 +78,11 @@ internal sealed class DispatchWork(ReceiverInvoker invoker, KafkaConnectorMetric
         }
         finally
         {
+            foreach (var target in work.Targets)
+            {
+                target.Finished();
+            }
+
             Interlocked.Decrement(ref _inFlight);
             if (!_finished.IsSet)
             {

@@ -33,4 +33,7 @@ internal interface IClusterTrafficHandler
 
     /// <summary>The node's consumer failed for good: nothing sent to the node will arrive.</summary>
     void OnConsumerFailed(string reason);
+
+    /// <summary>The node's consumer is being made anew (a restart of its consumption): a past failure no longer holds.</summary>
+    void OnConsumerRestarting();
 }

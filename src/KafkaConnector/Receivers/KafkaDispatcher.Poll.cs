@@ -15,7 +15,7 @@ internal sealed partial class KafkaDispatcher
         if (_fatal is { } fatal)
         {
             DispatchLog.Fatal(_logger, fatal.Code, fatal.Reason);
-            _cluster.OnConsumerFailed($"{fatal.Code}: {fatal.Reason}");
+            ReportFailed($"{fatal.Code}: {fatal.Reason}");
             return false;
         }
 
@@ -75,6 +75,7 @@ internal sealed partial class KafkaDispatcher
 
         _nodeHolds!.Apply(consumer);
 
+        var control = TakeControlChanges();
         var (paused, resumed) = _assignment!.ApplyFlow(_pauser ??= new ConsumerPauser(consumer), _inFlight, _work.Finished, PauseGrace);
         if (paused > 0)
         {
@@ -86,6 +87,7 @@ internal sealed partial class KafkaDispatcher
             DispatchLog.Resumed(_logger, resumed);
         }
 
+        PublishStatus(consumer, control);
         _scheduler!.Tick(); // more runners if the running ones block
         if (_sinceCommit.Elapsed >= _options.Dispatch.CommitInterval)
         {
@@ -96,7 +98,7 @@ internal sealed partial class KafkaDispatcher
 
     private void Subscribe()
     {
-        if (_subscription.Update(_registry.Current) is { } topics)
+        if (_subscription.Update(Receivers) is { } topics)
         {
             if (IsReady)
             {

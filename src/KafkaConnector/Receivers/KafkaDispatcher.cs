@@ -45,7 +45,8 @@ internal sealed partial class KafkaDispatcher : IHostedService, IDisposable, IPo
     private readonly KafkaConnectorMetrics _metrics;
     private readonly ILogger _logger;
     private readonly KafkaConnectorOptions _options;
-    private readonly KafkaClusterTopicNames? _topics;
+    private readonly ConsumptionControl _control;
+    private readonly DispatchScope? _scope;
     private readonly CancellationTokenSource _stopPolling = new();
     private readonly CancellationTokenSource _hardStop = new();
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -67,40 +68,38 @@ internal sealed partial class KafkaDispatcher : IHostedService, IDisposable, IPo
     private long _lastPollTicks;
     private long _drainTimeoutTicks;
 
-    public KafkaDispatcher(
-        KafkaClientFactory clients,
-        KafkaConnectorSystemApi api,
-        ReceiverRegistry registry,
-        IServiceProvider services,
-        IKafkaTopicProvisioner provisioner,
-        IClusterTrafficHandler cluster,
-        NodeIdentity identity,
-        KafkaConnectorMetrics metrics,
-        ILoggerFactory loggerFactory)
+    /// <param name="services">What the node's dispatchers share.</param>
+    /// <param name="scope">The group and receivers this dispatcher consumes for, or null when the node has no identity (then it runs nothing).</param>
+    public KafkaDispatcher(DispatcherServices services, DispatchScope? scope)
     {
-        _clients = clients;
-        _registry = registry;
-        _cluster = cluster;
-        _metrics = metrics;
-        _logger = loggerFactory.CreateLogger("KafkaConnector.Dispatcher");
-        _options = clients.Options;
-        _topics = identity.Topics;
-        _provisioning = new SystemTopicProvisioning(provisioner, api, _options, _logger);
+        _clients = services.Clients;
+        _registry = services.Registry;
+        _cluster = services.Cluster;
+        _metrics = services.Metrics;
+        _logger = services.LoggerFactory.CreateLogger("KafkaConnector.Dispatcher");
+        _options = _clients.Options;
+        _scope = scope;
+        _control = services.Control;
+        _provisioning = new SystemTopicProvisioning(services.Provisioner, services.Api, _options, _logger);
         _inFlight = () => InFlight;
-        _subscription = new NodeSubscription(_topics);
-        if (_topics is { } topics)
+        _subscription = new NodeSubscription(scope);
+        if (scope is not null)
         {
             // A slow key may fill half the budget with its partition (a smaller share throttles healthy partitions: measured in docs/performance.md); the node's own topics never pause.
-            Func<TopicPartition, bool> own = p => p.Topic == topics.Broadcast || p.Topic == topics.Node;
+            Func<TopicPartition, bool> own = scope.IsOwnTopic;
             var flow = new FlowController(_options.Dispatch.MaxInFlight, Math.Max(1, _options.Dispatch.MaxInFlight / 2), own);
             _assignment = new ConsumerAssignment(flow, _hardStop.Token);
+            flow.Suspend(IsSuspended);
             _holds = new PartitionHolds(own);
             _nodeHolds = new NodeHolds(_holds, _assignment, _logger);
-            _invoker = new ReceiverInvoker(api, services, _options, metrics, topics.NodeId, _logger, _holds);
-            _work = new DispatchWork(_invoker, metrics, _logger);
-            _router = new ReceiverRouter(registry, cluster, topics, _options.Dispatch.DeadLetterTopicSuffix, metrics, _logger);
+            _invoker = new ReceiverInvoker(services.Api, services.Services, _options, _metrics, scope.Topics.NodeId, _logger, _holds);
+            _work = new DispatchWork(_invoker, _metrics, _logger);
+            _router = new ReceiverRouter(_registry, scope, scope.IsNode ? _cluster : null, _options.Dispatch.DeadLetterTopicSuffix, _metrics, _logger);
         }
     }
+
+    /// <summary>The group and receivers this dispatcher consumes for; null when the node has no identity.</summary>
+    internal DispatchScope? Scope => _scope;
 
     /// <summary>Whether the dispatcher runs (the node has an identity).</summary>
     internal bool IsRunning => _pollThread is not null;
@@ -111,7 +110,7 @@ internal sealed partial class KafkaDispatcher : IHostedService, IDisposable, IPo
     /// <summary>The fatal consumer error that stopped the dispatcher, if any.</summary>
     internal Error? FatalError => _fatal;
 
-    /// <summary>Whether the node's broadcast and node topics have been assigned at least once.</summary>
+    /// <summary>Whether the consumer is in its group: for the node's, once its broadcast and node topics were assigned; for a receiver group, after its first assignment.</summary>
     internal bool IsReady => _rebalance?.IsReady ?? false;
 
     /// <summary>Whether the poll loop has ended (stopped, or a fatal error).</summary>
@@ -121,17 +120,23 @@ internal sealed partial class KafkaDispatcher : IHostedService, IDisposable, IPo
     internal TimeSpan SinceLastPoll => TimeSpan.FromMilliseconds(Environment.TickCount64 - Volatile.Read(ref _lastPollTicks));
 
     /// <summary>Receivers whose last messages all ended in the dead-letter topic, with how many in a row.</summary>
-    internal IReadOnlyDictionary<string, int> ConsecutiveDeadLetters => _invoker is null ? new Dictionary<string, int>() : ReceiverInvoker.ConsecutiveDeadLetters(_registry.Current);
+    internal IReadOnlyDictionary<string, int> ConsecutiveDeadLetters => _invoker is null ? new Dictionary<string, int>() : ReceiverInvoker.ConsecutiveDeadLetters(Receivers);
 
     /// <summary>Receivers their error policy stopped.</summary>
-    internal IReadOnlyList<string> StoppedReceivers => _invoker is null ? [] : ReceiverInvoker.Stopped(_registry.Current);
+    internal IReadOnlyList<string> StoppedReceivers => _invoker is null ? [] : ReceiverInvoker.Stopped(Receivers);
+
+    /// <summary>The registrations this dispatcher calls.</summary>
+    internal IEnumerable<ReceiverRegistration> Receivers => _scope is { } scope ? _registry.Current.Where(scope.Owns) : [];
 
     /// <summary>Partitions held by receivers' error policies.</summary>
     internal int HeldPartitions => _holds?.Count ?? 0;
 
+    /// <summary>Partitions paused by flow control or a hold.</summary>
+    internal int PausedPartitions => _assignment?.Flow.PausedCount ?? 0;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (_topics is null)
+        if (_scope is null)
         {
             if (!_registry.Current.IsEmpty)
             {
@@ -147,10 +152,8 @@ internal sealed partial class KafkaDispatcher : IHostedService, IDisposable, IPo
         // instead of the node's consumer later, with the host believing it started.
         _ = _registry.Current;
         _invoker!.Start(); // so are the receiver stages
-        _rebalance = new NodeRebalanceHandler(_assignment!, _holds!, _topics, _cluster, _options, _clients.CreateConsumerConfig(null).Get("auto.offset.reset"), DateTimeOffset.UtcNow, _logger);
+        _rebalance = new NodeRebalanceHandler(_assignment!, _holds!, _scope, _scope.IsNode ? _cluster : null, _options, _clients.CreateConsumerConfig(null).Get("auto.offset.reset"), DateTimeOffset.UtcNow, _logger);
         _lastPollTicks = Environment.TickCount64;
-        _metrics.ObserveDispatcher(() => InFlight, () => _assignment!.Flow.PausedCount);
-        _metrics.ObserveHolds(() => HeldPartitions);
         _scheduler = new KeyedWorkScheduler<DispatchWork.Item>(_options.System.MaxConsumerThreads, _work!.ProcessAsync);
         _registry.Changed += OnReceiversChanged;
         _pollThread = new Thread(Run) { IsBackground = true, Name = "kafka-dispatcher" };
@@ -196,17 +199,27 @@ internal sealed partial class KafkaDispatcher : IHostedService, IDisposable, IPo
 
     private void Run()
     {
-        var topics = _topics!;
+        var scope = _scope!;
         try
         {
-            var missing = _provisioning.EnsureTopics(topics, _stopPolling.Token);
-            _provisioning.CreateByWriting(missing, _stopPolling.Token);
+            var provisioned = true;
+            if (scope.IsNode)
+            {
+                var missing = _provisioning.EnsureTopics(scope.Topics, _stopPolling.Token);
+                _provisioning.CreateByWriting(missing, _stopPolling.Token);
+                provisioned = missing.Count == 0;
+            }
+
             _consumer = _clients.CreateConsumer(
-                topics.GroupId,
-                NodeConsumerSettings.Overrides(_clients, provisioned: missing.Count == 0),
+                scope.GroupId,
+                NodeConsumerSettings.Overrides(_clients, scope, provisioned),
                 configure: builder => builder
                     .SetStatisticsHandler((_, json) => _metrics.RecordStatistics(json))
-                    .SetPartitionsAssignedHandler(_rebalance!.OnAssigned)
+                    .SetPartitionsAssignedHandler((c, p) =>
+                    {
+                        _statusDue = true;
+                        return _rebalance!.OnAssigned(c, p);
+                    })
                     .SetPartitionsRevokedHandler((c, p) => OnRevoked(c, p, commit: true))
                     .SetPartitionsLostHandler((c, p) => OnRevoked(c, p, commit: false)),
                 onError: (_, error) =>
@@ -217,7 +230,7 @@ internal sealed partial class KafkaDispatcher : IHostedService, IDisposable, IPo
                     }
                 });
             Subscribe();
-            DispatchLog.Started(_logger, topics.NodeId, topics.Layer, string.Join(',', _subscription.Topics), topics.GroupId, _options.System.MaxConsumerThreads);
+            DispatchLog.Started(_logger, scope.Topics.NodeId, scope.Topics.Layer, string.Join(',', _subscription.Topics), scope.GroupId, _options.System.MaxConsumerThreads);
             _sinceCommit.Start();
             PollLoop.Run(_consumer, this, _stopPolling.Token);
         }
@@ -231,7 +244,7 @@ internal sealed partial class KafkaDispatcher : IHostedService, IDisposable, IPo
             var code = (e as KafkaException)?.Error.Code ?? ErrorCode.Unknown;
             _fatal ??= new Error(code, e.Message);
             DispatchLog.Fatal(_logger, code, e.ToString());
-            _cluster.OnConsumerFailed($"{code}: {e.Message}");
+            ReportFailed($"{code}: {e.Message}");
         }
         finally
         {
@@ -245,11 +258,21 @@ internal sealed partial class KafkaDispatcher : IHostedService, IDisposable, IPo
     /// </summary>
     private void OnRevoked(IConsumer<byte[], byte[]> consumer, List<TopicPartitionOffset> partitions, bool commit)
     {
+        _statusDue = true;
         _scheduler!.Flush();
         _rebalance!.OnRevoked(consumer, partitions.Select(x => x.TopicPartition).ToList(), commit);
     }
 
     private void Commit(IConsumer<byte[], byte[]> consumer) => _rebalance!.Commit(consumer);
+
+    /// <summary>The node's consumer failing fails the node's requests at once; a receiver group's failure shows in its status.</summary>
+    private void ReportFailed(string reason)
+    {
+        if (_scope is { IsNode: true })
+        {
+            _cluster.OnConsumerFailed(reason);
+        }
+    }
 
     private void Shutdown()
     {

@@ -20,4 +20,10 @@ public sealed class KafkaReceiverAttribute(string topicFilter) : Attribute
     /// the default. A name that is not registered fails the node's start, naming the receiver.
     /// </summary>
     public string? ErrorPolicy { get; init; }
+
+    /// <summary>
+    /// The consumer group the receiver shares its work in (see <see cref="KafkaReceiverOptions.InGroup"/>),
+    /// or null for the node's own group, in which every node reads every message.
+    /// </summary>
+    public string? Group { get; init; }
 }

@@ -11,14 +11,25 @@ internal static class NodeConsumerSettings
     /// otherwise; and, when the node could not create its topics, let the broker create them on
     /// subscription, if it allows.
     /// </summary>
-    public static List<KeyValuePair<string, string>> Overrides(KafkaClientFactory clients, bool provisioned)
+    /// <remarks>
+    /// A receiver group's consumer uses the cooperative-sticky assignor unless one is configured (or the
+    /// KIP-848 protocol, whose assignment the broker makes): a node joining or leaving then moves only the
+    /// partitions that change owner, and the others keep flowing.
+    /// </remarks>
+    public static List<KeyValuePair<string, string>> Overrides(KafkaClientFactory clients, DispatchScope scope, bool provisioned)
     {
         var overrides = new List<KeyValuePair<string, string>>
         {
             new("enable.auto.commit", "false"),
             new("enable.auto.offset.store", "false"),
         };
-        if (clients.CreateConsumerConfig(null).StatisticsIntervalMs is null) // an explicit 0 switches them off
+        var configured = clients.CreateConsumerConfig(null);
+        if (!scope.IsNode && configured.Get("partition.assignment.strategy") is null && !string.Equals(configured.Get("group.protocol"), "consumer", StringComparison.OrdinalIgnoreCase))
+        {
+            overrides.Add(new("partition.assignment.strategy", "cooperative-sticky"));
+        }
+
+        if (configured.StatisticsIntervalMs is null) // an explicit 0 switches them off
         {
             overrides.Add(new("statistics.interval.ms", "5000"));
         }

@@ -6,16 +6,17 @@ using Microsoft.Extensions.Logging;
 namespace KafkaConnector.Receivers;
 
 /// <summary>
-/// The node consumer's rebalance callbacks (eager, cooperative-sticky and KIP-848 alike): fresh
+/// A dispatcher consumer's rebalance callbacks (eager, cooperative-sticky and KIP-848 alike): fresh
 /// trackers and explicit pause states for assigned partitions, start offsets, a bounded wait for
-/// running work (holds of revoked partitions end at once) and a commit for revoked ones, and the
-/// node's readiness once its own topics are assigned. Runs on the poll thread, inside <c>Consume</c>.
+/// running work (holds of revoked partitions end at once) and a commit for revoked ones, and
+/// readiness: the node's once its own topics are assigned (then the cluster is told), a receiver
+/// group's on its first assignment, even an empty one. Runs on the poll thread, inside <c>Consume</c>.
 /// </summary>
 internal sealed class NodeRebalanceHandler(
     ConsumerAssignment assignment,
     PartitionHolds holds,
-    KafkaClusterTopicNames topics,
-    IClusterTrafficHandler cluster,
+    DispatchScope scope,
+    IClusterTrafficHandler? cluster,
     KafkaConnectorOptions options,
     string? autoOffsetReset,
     DateTimeOffset startedAt,
@@ -25,7 +26,7 @@ internal sealed class NodeRebalanceHandler(
     private bool _ready;
     private volatile bool _closing;
 
-    /// <summary>Whether the node's broadcast and node topics have been assigned at least once.</summary>
+    /// <summary>Whether the consumer is in its group (see the class summary).</summary>
     public bool IsReady => Volatile.Read(ref _ready);
 
     /// <summary>The consumer is closing: revocations from now on do not wait for running work.</summary>
@@ -37,10 +38,10 @@ internal sealed class NodeRebalanceHandler(
         var start = _startOffsets.Resolve(new ConsumerOffsetLookup(consumer), partitions, p => assignment[p]);
         Commit(consumer, partitions.Select(p => assignment[p])); // the starts the node chose itself, if any
         DispatchLog.Assigned(logger, string.Join(',', partitions));
-        if (!_ready && partitions.Any(p => p.Topic == topics.Node) && partitions.Any(p => p.Topic == topics.Broadcast))
+        if (!_ready && (!scope.IsNode || (partitions.Any(p => p.Topic == scope.Topics.Node) && partitions.Any(p => p.Topic == scope.Topics.Broadcast))))
         {
             Volatile.Write(ref _ready, true);
-            cluster.OnSubscribed();
+            cluster?.OnSubscribed();
         }
 
         return start;

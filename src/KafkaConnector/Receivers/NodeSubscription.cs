@@ -1,7 +1,7 @@
 namespace KafkaConnector.Receivers;
 
-/// <summary>The topics the node's consumer subscribes to: its broadcast and node topics, and every receiver's.</summary>
-internal sealed class NodeSubscription(KafkaClusterTopicNames? topics)
+/// <summary>The topics a dispatcher's consumer subscribes to: its receivers', and in the node's scope its broadcast and node topics.</summary>
+internal sealed class NodeSubscription(DispatchScope? scope)
 {
     /// <summary>The topics and patterns subscribed to now, sorted.</summary>
     public IReadOnlyList<string> Topics { get; private set; } = [];
@@ -9,8 +9,13 @@ internal sealed class NodeSubscription(KafkaClusterTopicNames? topics)
     /// <summary>The new subscription for <paramref name="receivers"/>, or null when it is the same as now.</summary>
     public List<string>? Update(IEnumerable<ReceiverRegistration> receivers)
     {
-        var node = topics!;
-        var wanted = new SortedSet<string>(StringComparer.Ordinal) { node.Broadcast, node.Node };
+        var node = scope!.Topics;
+        var wanted = new SortedSet<string>(StringComparer.Ordinal);
+        if (scope.IsNode)
+        {
+            wanted.UnionWith([node.Broadcast, node.Node]);
+        }
+
         foreach (var registration in receivers)
         {
             wanted.UnionWith(registration.Filter.ResolveNames(node));

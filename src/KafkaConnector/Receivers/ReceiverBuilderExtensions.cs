@@ -25,7 +25,8 @@ public static class ReceiverBuilderExtensions
         where TReceiver : class, IKafkaMessageReceiver
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.AddReceiver(typeof(TReceiver), topicFilter, keyFilter, lifetime, KafkaReceiverOptions.PolicyOf(configure), policyName: null);
+        var options = KafkaReceiverOptions.From(configure);
+        return builder.AddReceiver(typeof(TReceiver), topicFilter, keyFilter, lifetime, options.ErrorPolicy, policyName: null, options.GroupId);
     }
 
     /// <summary>
@@ -43,20 +44,28 @@ public static class ReceiverBuilderExtensions
             .OrderBy(r => r.Type.FullName, StringComparer.Ordinal);
         foreach (var (type, attribute) in receivers)
         {
-            builder.AddReceiver(type, attribute.TopicFilter, attribute.KeyFilter, lifetime, policy: null, attribute.ErrorPolicy);
+            var group = attribute.Group is null ? null : KafkaReceiverOptions.ValidGroupId(attribute.Group, $"{type.Name}'s [KafkaReceiver] Group");
+            builder.AddReceiver(type, attribute.TopicFilter, attribute.KeyFilter, lifetime, policy: null, attribute.ErrorPolicy, group);
         }
 
         return builder;
     }
 
     private static IKafkaConnectorBuilder AddReceiver(
-        this IKafkaConnectorBuilder builder, Type type, string topicFilter, string? keyFilter, ServiceLifetime lifetime, KafkaErrorPolicy? policy, string? policyName)
+        this IKafkaConnectorBuilder builder, Type type, string topicFilter, string? keyFilter, ServiceLifetime lifetime, KafkaErrorPolicy? policy, string? policyName, string? groupId)
     {
         var filter = KafkaTopicFilter.Parse(topicFilter);
+        if (groupId is not null && filter.UsesPlaceholders)
+        {
+            throw new ArgumentException(
+                $"Receiver {type.Name} on '{filter}' in group '{groupId}': {KafkaTopicFilter.BroadcastPlaceholder} and {KafkaTopicFilter.NodePlaceholder} are read in the node's own group; a receiver in a group of its own names its topics.",
+                nameof(topicFilter));
+        }
+
         builder.Services.TryAdd(new ServiceDescriptor(type, type, lifetime));
-        var descriptor = new ReceiverDescriptor(type, filter, keyFilter, lifetime, policy, policyName);
-        // The same receiver, filter and key registered twice would get every message twice.
-        if (!builder.Services.Any(d => d.ImplementationInstance is ReceiverDescriptor r && r.Type == type && r.Filter.Text == filter.Text && r.KeyFilter == keyFilter))
+        var descriptor = new ReceiverDescriptor(type, filter, keyFilter, lifetime, policy, policyName, groupId);
+        // The same receiver, filter, key and group registered twice would get every message twice.
+        if (!builder.Services.Any(d => d.ImplementationInstance is ReceiverDescriptor r && r.Type == type && r.Filter.Text == filter.Text && r.KeyFilter == keyFilter && r.GroupId == groupId))
         {
             builder.Services.AddSingleton(descriptor);
         }

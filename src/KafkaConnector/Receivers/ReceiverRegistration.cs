@@ -1,4 +1,5 @@
 using System.Text;
+using KafkaConnector.Diagnostics;
 using KafkaConnector.Receivers.Pipeline;
 
 namespace KafkaConnector.Receivers;
@@ -8,11 +9,16 @@ internal sealed class ReceiverRegistration
 {
     private readonly byte[]? _key;
     private ReceiverPipeline? _pipeline;
+    private KafkaReceiverError? _lastError;
+    private int _inFlight;
+    private volatile bool _paused;
 
     private ReceiverRegistration(
-        string name, KafkaTopicFilter filter, string? keyFilter, IKafkaMessageReceiver? instance, Type? perMessageType, bool isInternal, KafkaErrorPolicy? errorPolicy)
+        string name, KafkaTopicFilter filter, string? keyFilter, IKafkaMessageReceiver? instance, Type? perMessageType, bool isInternal, KafkaErrorPolicy? errorPolicy, string? groupId)
     {
+        GroupId = groupId;
         Name = name;
+        Id = name;
         Filter = filter;
         KeyFilter = keyFilter is null or "*" ? null : keyFilter;
         _key = KeyFilter is null ? null : Encoding.UTF8.GetBytes(KeyFilter);
@@ -24,6 +30,26 @@ internal sealed class ReceiverRegistration
 
     /// <summary>The receiver's name in logs, metrics and dead-letter headers (its type name).</summary>
     public string Name { get; }
+
+    /// <summary>Its id in status and control: the name, made unique by the registry (<c>-2</c>, <c>-3</c>…).</summary>
+    public string Id { get; set; }
+
+    /// <summary>Its messages read and not yet finished (any thread).</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>Paused on request: its dispatcher keeps its topics' partitions paused.</summary>
+    public bool IsPaused
+    {
+        get => _paused;
+        set => _paused = value;
+    }
+
+    /// <summary>Its last failure, or null.</summary>
+    public KafkaReceiverError? LastError
+    {
+        get => Volatile.Read(ref _lastError);
+        set => Volatile.Write(ref _lastError, value);
+    }
 
     public KafkaTopicFilter Filter { get; }
 
@@ -42,22 +68,33 @@ internal sealed class ReceiverRegistration
     /// <summary>The receiver's own error policy, or null for the default built from <c>Dispatch:*</c>.</summary>
     public KafkaErrorPolicy? ErrorPolicy { get; }
 
+    /// <summary>The consumer group the receiver shares its work in, or null for the node's own group.</summary>
+    public string? GroupId { get; }
+
     /// <summary>The registration's pipeline, built on its first message (<see cref="ReceiverInvoker"/>).</summary>
     public ReceiverPipeline? Pipeline => Volatile.Read(ref _pipeline);
 
-    public static ReceiverRegistration ForInstance(IKafkaMessageReceiver receiver, KafkaTopicFilter filter, string? keyFilter, KafkaErrorPolicy? errorPolicy = null) =>
-        new(receiver.GetType().Name, filter, keyFilter, receiver, null, isInternal: false, errorPolicy);
+    public static ReceiverRegistration ForInstance(IKafkaMessageReceiver receiver, KafkaTopicFilter filter, string? keyFilter, KafkaErrorPolicy? errorPolicy = null, string? groupId = null) =>
+        new(receiver.GetType().Name, filter, keyFilter, receiver, null, isInternal: false, errorPolicy, groupId);
 
-    public static ReceiverRegistration ForType(Type type, KafkaTopicFilter filter, string? keyFilter, KafkaErrorPolicy? errorPolicy = null) =>
-        new(type.Name, filter, keyFilter, null, type, isInternal: false, errorPolicy);
+    public static ReceiverRegistration ForType(Type type, KafkaTopicFilter filter, string? keyFilter, KafkaErrorPolicy? errorPolicy = null, string? groupId = null) =>
+        new(type.Name, filter, keyFilter, null, type, isInternal: false, errorPolicy, groupId);
 
     public static ReceiverRegistration Internal(string name, IKafkaMessageReceiver receiver, KafkaTopicFilter filter) =>
-        new(name, filter, null, receiver, null, isInternal: true, errorPolicy: null);
+        new(name, filter, null, receiver, null, isInternal: true, errorPolicy: null, groupId: null);
 
     /// <summary>Keeps the first pipeline built for this registration (two messages may race to build it).</summary>
     public ReceiverPipeline SetPipeline(ReceiverPipeline pipeline) => Interlocked.CompareExchange(ref _pipeline, pipeline, null) ?? pipeline;
 
+    /// <summary>A dispatcher handed it a message (<see cref="Finished"/> when the message is done or dropped).</summary>
+    public void Dispatched() => Interlocked.Increment(ref _inFlight);
+
+    public void Finished() => Interlocked.Decrement(ref _inFlight);
+
+    /// <summary>Its consumer is made anew: the next message builds a fresh pipeline (a stopped receiver runs again).</summary>
+    public void ResetPipeline() => Volatile.Write(ref _pipeline, null);
+
     public bool MatchesKey(byte[]? key) => _key is null || (key is not null && key.AsSpan().SequenceEqual(_key));
 
-    public override string ToString() => $"{Name} on '{Filter}'{(KeyFilter is null ? "" : $" key '{KeyFilter}'")}";
+    public override string ToString() => $"{Name} on '{Filter}'{(KeyFilter is null ? "" : $" key '{KeyFilter}'")}{(GroupId is null ? "" : $" in group '{GroupId}'")}";
 }

@@ -32,13 +32,21 @@ internal sealed class ReceiverRegistry(
         ArgumentNullException.ThrowIfNull(receiver);
         identity.Require("Registering a receiver"); // without an identity no dispatcher runs: fail now, not silently
         var filter = KafkaTopicFilter.Parse(topicFilter);
-        return Add(ReceiverRegistration.ForInstance(receiver, filter, keyFilter, KafkaReceiverOptions.PolicyOf(configure)));
+        var options = KafkaReceiverOptions.From(configure);
+        var registration = ReceiverRegistration.ForInstance(receiver, filter, keyFilter, options.ErrorPolicy, options.GroupId);
+        ValidateGroup(registration);
+        return Add(registration);
     }
 
     internal IDisposable Add(ReceiverRegistration registration)
     {
         EnsureInitialized();
-        ImmutableInterlocked.Update(ref _registrations, (list, r) => list.Add(r), registration);
+        lock (_initialization)
+        {
+            registration.Id = UniqueId(registration.Name, _registrations);
+            ImmutableInterlocked.Update(ref _registrations, (list, r) => list.Add(r), registration);
+        }
+
         Changed?.Invoke();
         return new Handle(this, registration);
     }
@@ -60,11 +68,54 @@ internal sealed class ReceiverRegistry(
             {
                 var named = policies.ToDictionary(p => p.Name, p => p.Policy, StringComparer.Ordinal);
                 var resolved = descriptors.Select(d => d.Lifetime == ServiceLifetime.Singleton
-                    ? ReceiverRegistration.ForInstance(Build(d), d.Filter, d.KeyFilter, PolicyOf(d, named))
-                    : ReceiverRegistration.ForType(d.Type, d.Filter, d.KeyFilter, PolicyOf(d, named)));
-                _registrations = [.. resolved];
+                    ? ReceiverRegistration.ForInstance(Build(d), d.Filter, d.KeyFilter, PolicyOf(d, named), d.GroupId)
+                    : ReceiverRegistration.ForType(d.Type, d.Filter, d.KeyFilter, PolicyOf(d, named), d.GroupId));
+                var registrations = ImmutableArray<ReceiverRegistration>.Empty;
+                foreach (var registration in resolved)
+                {
+                    ValidateGroup(registration);
+                    registration.Id = UniqueId(registration.Name, registrations);
+                    registrations = registrations.Add(registration);
+                }
+
+                _registrations = registrations;
                 Volatile.Write(ref _initialized, true);
             }
+        }
+    }
+
+    /// <summary>The receiver's id: its name, or its name and the first free <c>-2</c>, <c>-3</c>… when another registration has it.</summary>
+    private static string UniqueId(string name, ImmutableArray<ReceiverRegistration> existing)
+    {
+        var id = name;
+        for (var n = 2; existing.Any(r => string.Equals(r.Id, id, StringComparison.Ordinal)); n++)
+        {
+            id = $"{name}-{n}";
+        }
+
+        return id;
+    }
+
+    /// <summary>
+    /// A receiver group is a group of its own: not the node's, and not over the node's broadcast and node
+    /// topics, which carry the cluster's traffic and belong to the node's group.
+    /// </summary>
+    private void ValidateGroup(ReceiverRegistration registration)
+    {
+        if (registration.GroupId is not { } group)
+        {
+            return;
+        }
+
+        if (registration.Filter.UsesPlaceholders)
+        {
+            throw new ArgumentException(
+                $"Receiver {registration}: {KafkaTopicFilter.BroadcastPlaceholder} and {KafkaTopicFilter.NodePlaceholder} are read in the node's own group; a receiver in a group of its own names its topics.");
+        }
+
+        if (identity.Topics is { } topics && string.Equals(group, topics.GroupId, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Receiver {registration}: '{group}' is the node's own consumer group; leave the group unset to read in it, or name another.");
         }
     }
 
@@ -116,8 +167,9 @@ internal sealed class ReceiverRegistry(
     }
 }
 
-/// <summary>A receiver registered in DI, before the container is built, with its own error policy or the name of a registered one.</summary>
-internal sealed record ReceiverDescriptor(Type Type, KafkaTopicFilter Filter, string? KeyFilter, ServiceLifetime Lifetime, KafkaErrorPolicy? ErrorPolicy = null, string? ErrorPolicyName = null);
+/// <summary>A receiver registered in DI, before the container is built, with its own error policy or the name of a registered one, and its group, if any.</summary>
+internal sealed record ReceiverDescriptor(
+    Type Type, KafkaTopicFilter Filter, string? KeyFilter, ServiceLifetime Lifetime, KafkaErrorPolicy? ErrorPolicy = null, string? ErrorPolicyName = null, string? GroupId = null);
 
 /// <summary>An error policy registered under a name with <c>AddErrorPolicy</c>, for receivers that name it (<see cref="KafkaReceiverAttribute.ErrorPolicy"/>).</summary>
 internal sealed record NamedErrorPolicy(string Name, KafkaErrorPolicy Policy);

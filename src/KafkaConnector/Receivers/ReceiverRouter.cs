@@ -5,17 +5,23 @@ using Microsoft.Extensions.Logging;
 namespace KafkaConnector.Receivers;
 
 /// <summary>
-/// Decides who handles a message the node read: the cluster first, through its inline handler
-/// (membership and replies are handled there and then, requests go to its own receiver), then the
-/// receivers whose topic and key filters match. Called from the poll thread only.
+/// Decides who handles a message a dispatcher read: in the node's scope the cluster first, through its
+/// inline handler (membership and replies are handled there and then, requests go to its own receiver),
+/// then the scope's receivers whose topic and key filters match. Called from the poll thread only.
 /// </summary>
-internal sealed class ReceiverRouter(ReceiverRegistry registry, IClusterTrafficHandler cluster, KafkaClusterTopicNames topics, string deadLetterSuffix, KafkaConnectorMetrics metrics, ILogger logger)
+internal sealed class ReceiverRouter(ReceiverRegistry registry, DispatchScope scope, IClusterTrafficHandler? cluster, string deadLetterSuffix, KafkaConnectorMetrics metrics, ILogger logger)
 {
+    private readonly KafkaClusterTopicNames _topics = scope.Topics;
     private readonly Dictionary<string, ReceiverRegistration[]> _byTopic = new(StringComparer.Ordinal);
 
     /// <summary>The receivers of <paramref name="message"/>; empty when it needs no work (handled inline, or nothing matches).</summary>
     public ReceiverRegistration[] Targets(KafkaMessage message)
     {
+        if (cluster is null)
+        {
+            return Match(message);
+        }
+
         try
         {
             switch (cluster.Route(message, out var own))
@@ -44,7 +50,7 @@ internal sealed class ReceiverRouter(ReceiverRegistry registry, IClusterTrafficH
     {
         if (!_byTopic.TryGetValue(message.Topic, out var forTopic))
         {
-            forTopic = _byTopic[message.Topic] = [.. registry.Current.Where(r => !r.IsInternal && Matches(r.Filter, message.Topic))];
+            forTopic = _byTopic[message.Topic] = [.. registry.Current.Where(r => !r.IsInternal && scope.Owns(r) && Matches(r.Filter, message.Topic))];
         }
 
         return Array.TrueForAll(forTopic, static r => r.KeyFilter is null) ? forTopic : Array.FindAll(forTopic, r => r.MatchesKey(message.Key));
@@ -55,6 +61,6 @@ internal sealed class ReceiverRouter(ReceiverRegistry registry, IClusterTrafficH
     /// read <c>orders.DLT</c> and chain failures into <c>orders.DLT.DLT</c>); name it to receive it.
     /// </summary>
     private bool Matches(KafkaTopicFilter filter, string topic) =>
-        filter.ResolveNames(topics).Contains(topic, StringComparer.Ordinal)
+        filter.ResolveNames(_topics).Contains(topic, StringComparer.Ordinal)
         || (!topic.EndsWith(deadLetterSuffix, StringComparison.Ordinal) && filter.Patterns.Any(p => p.IsMatch(topic)));
 }

@@ -1,7 +1,7 @@
 namespace KafkaConnector.FaultTests.Harness;
 
 /// <summary>One cluster node (<c>kafkaconnector-fault-node</c>) as a process; it can be killed and started again under the same id.</summary>
-internal sealed class FaultNode(string bootstrapServers, string layer, string nodeId, string input, string output, int failEvery, string? hangKey) : IAsyncDisposable
+internal sealed class FaultNode(string bootstrapServers, string layer, string nodeId, string input, string output, int failEvery, string? hangKey, string? group = null) : IAsyncDisposable
 {
     private ChildProcess? _process;
 
@@ -20,6 +20,11 @@ internal sealed class FaultNode(string bootstrapServers, string layer, string no
         if (hangKey is not null)
         {
             arguments.AddRange(["--hang-key", hangKey]);
+        }
+
+        if (group is not null)
+        {
+            arguments.AddRange(["--group", group]);
         }
 
         _process = ChildProcess.Start(nodeId, SuiteFiles.FaultNode, arguments);

@@ -1,9 +1,10 @@
 namespace KafkaConnector.FaultTests.Harness;
 
 /// <summary>
-/// What one node did with the input, judged from the records alone: each input value must have been
-/// processed (an output record "&lt;node&gt;:&lt;value&gt;") or dead-lettered, and a key's values
-/// must first appear in the order they were written. Repeats are allowed: delivery is at least once.
+/// What one node (or a set of nodes sharing the work) did with the input, judged from the records alone:
+/// each input value must have been processed (an output record "&lt;node&gt;:&lt;value&gt;") or
+/// dead-lettered, and a key's values must first appear in the order they were written. Repeats are
+/// allowed: delivery is at least once.
 /// </summary>
 internal sealed class StreamCheck
 {
@@ -32,19 +33,19 @@ internal sealed class StreamCheck
     /// <param name="input">The input topic's records (key, value = a number).</param>
     /// <param name="output">The output topic's records ("&lt;node&gt;:&lt;value&gt;").</param>
     /// <param name="deadLetters">The dead-letter topic's records (the input records as they were).</param>
-    /// <param name="node">The node judged.</param>
+    /// <param name="node">The node judged, or null for all of them together (nodes sharing the work in one group).</param>
     /// <param name="expected">Which input values must be there (null: all); others may be missing.</param>
-    public static StreamCheck Of(IEnumerable<KafkaRecord> input, IEnumerable<KafkaRecord> output, IEnumerable<KafkaRecord> deadLetters, string node, Func<KafkaRecord, bool>? expected = null)
+    public static StreamCheck Of(IEnumerable<KafkaRecord> input, IEnumerable<KafkaRecord> output, IEnumerable<KafkaRecord> deadLetters, string? node, Func<KafkaRecord, bool>? expected = null)
     {
-        var prefix = node + ":";
+        var prefix = node is null ? null : node + ":";
         var seen = new HashSet<long>();
         var lastByKey = new Dictionary<string, long>(StringComparer.Ordinal);
         var outOfOrder = new List<string>();
         var processed = 0;
         var repeats = 0;
-        foreach (var record in output.Where(r => r.Value?.StartsWith(prefix, StringComparison.Ordinal) == true))
+        foreach (var record in output.Where(r => r.Value is { } v && (prefix is null ? v.Contains(':', StringComparison.Ordinal) : v.StartsWith(prefix, StringComparison.Ordinal))))
         {
-            var value = long.Parse(record.Value![prefix.Length..], System.Globalization.CultureInfo.InvariantCulture);
+            var value = long.Parse(record.Value![(record.Value!.IndexOf(':', StringComparison.Ordinal) + 1)..], System.Globalization.CultureInfo.InvariantCulture);
             if (!seen.Add(value))
             {
                 repeats++;

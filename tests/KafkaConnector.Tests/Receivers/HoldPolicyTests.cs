@@ -39,7 +39,7 @@ public sealed class HoldPolicyTests(KafkaFixture fixture)
         using var metrics = new MetricRecorder(a.Host.Services.GetRequiredService<IMeterFactory>());
 
         // p0-0, p0-1 and p0-2 wait in the receiver while p0-3 (p0-0's key) queues behind p0-0.
-        var dispatcher = a.Host.Services.GetRequiredService<KafkaDispatcher>();
+        var dispatcher = a.Host.Services.GetRequiredService<KafkaDispatchers>().Node;
         var first = receiver.GateFor("p0-0");
         var next = receiver.GateFor("p0-1", "p0-2");
         for (var i = 0; i < 4; i++)

@@ -32,7 +32,7 @@ public sealed class HungKeyIsolationTests(KafkaFixture fixture)
             s => s.AddSingleton(receiver));
         await using var b = await NodeHost.StartAsync(_cluster, layer, "b");
         using var metrics = new MetricRecorder(a.Host.Services.GetRequiredService<IMeterFactory>());
-        var dispatcher = a.Host.Services.GetRequiredService<KafkaDispatcher>();
+        var dispatcher = a.Host.Services.GetRequiredService<KafkaDispatchers>().Node;
 
         // Partition 0: the busy key hangs first, other keys of the partition come right behind it.
         await a.Api.ProduceAsync(Message(topic, 0, "stuck", "stuck-0"), Ct);

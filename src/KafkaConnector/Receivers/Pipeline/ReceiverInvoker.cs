@@ -25,7 +25,7 @@ internal sealed class ReceiverInvoker
 
     public ReceiverInvoker(
         KafkaConnectorSystemApi api, IServiceProvider services, KafkaConnectorOptions options, KafkaConnectorMetrics metrics, string nodeId, ILogger logger, PartitionHolds holds)
-        : this((message, token) => api.ProduceAsync(message, token), services, options.Dispatch, metrics, nodeId, logger, holds)
+        : this((message, token) => api.ProduceAsync(message, token), services, options.Dispatch, metrics, nodeId, logger, holds, ScrubberOf(api))
     {
     }
 
@@ -36,13 +36,15 @@ internal sealed class ReceiverInvoker
     /// <param name="nodeId">The node, as a metrics tag.</param>
     /// <param name="logger">The dispatcher's logger.</param>
     /// <param name="holds">Where error policies hold partitions.</param>
+    /// <param name="scrubber">Masks the clients' secrets in a failure's message kept for the receiver's status.</param>
     internal ReceiverInvoker(
-        Func<KafkaMessage, CancellationToken, Task> produce, IServiceProvider services, KafkaDispatchOptions options, KafkaConnectorMetrics metrics, string nodeId, ILogger logger, PartitionHolds holds)
+        Func<KafkaMessage, CancellationToken, Task> produce, IServiceProvider services, KafkaDispatchOptions options, KafkaConnectorMetrics metrics, string nodeId, ILogger logger, PartitionHolds holds,
+        SecretScrubber? scrubber = null)
     {
         _services = services;
         _options = options;
         _holds = holds;
-        _telemetry = new ReceiverTelemetry(metrics, nodeId, logger);
+        _telemetry = new ReceiverTelemetry(metrics, nodeId, logger, scrubber);
         _deadLetters = new DeadLetterWriter(produce, _options, _telemetry);
         _default = KafkaErrorPolicy.Default(_options);
     }
@@ -71,6 +73,9 @@ internal sealed class ReceiverInvoker
     /// <summary>The names of the receivers their error policy stopped.</summary>
     public static IReadOnlyList<string> Stopped(IEnumerable<ReceiverRegistration> registrations) =>
         [.. registrations.Where(r => r.Pipeline is { IsStopped: true }).Select(r => r.Name).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+
+    private static SecretScrubber ScrubberOf(KafkaConnectorSystemApi api) =>
+        SecretScrubber.For(api.Clients.CreateConsumerConfig(null).Concat(api.Clients.CreateProducerConfig(null)));
 
     private static List<IKafkaReceiverStage> ResolveStages(IServiceProvider services)
     {

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Confluent.Kafka;
+using KafkaConnector.Diagnostics;
 using KafkaConnector.Engine;
 using KafkaConnector.Messages;
 
@@ -48,6 +50,23 @@ internal sealed class ReceiverPipeline
     /// <summary>Whether the error policy stopped the receiver: it gets no more messages until the node restarts.</summary>
     public bool IsStopped => _stopped;
 
+    /// <summary>
+    /// Runs a receiver its error policy stopped again: the partitions it held are read again from their
+    /// watermark, so the message it stopped on comes first. Returns whether it was stopped.
+    /// </summary>
+    public bool Restart(Func<TopicPartition, bool> belongs)
+    {
+        if (!_stopped)
+        {
+            return false;
+        }
+
+        _stopped = false;
+        Volatile.Write(ref _deadLetterRun, 0);
+        _holds.ReleaseStopped(belongs);
+        return true;
+    }
+
     /// <summary>How many of the receiver's last messages in a row went to the dead-letter topic.</summary>
     public int ConsecutiveDeadLetters => Volatile.Read(ref _deadLetterRun);
 
@@ -81,6 +100,8 @@ internal sealed class ReceiverPipeline
                 catch (Exception e)
                 {
                     _telemetry.Failed(_registration, message, started, e);
+                    _registration.LastError = new KafkaReceiverError(
+                        e.GetType().FullName ?? e.GetType().Name, _telemetry.Scrub(e.Message), DateTimeOffset.UtcNow, message.Topic, message.Partition ?? -1, message.Offset ?? -1);
                     var action = _policy?.Decide(e, attempt);
                     if (action is KafkaErrorAction.Retry or KafkaErrorAction.Hold)
                     {

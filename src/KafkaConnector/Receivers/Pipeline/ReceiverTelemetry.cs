@@ -1,3 +1,4 @@
+using KafkaConnector.Configuration;
 using System.Diagnostics;
 using KafkaConnector.Diagnostics;
 using KafkaConnector.Messages;
@@ -10,8 +11,11 @@ namespace KafkaConnector.Receivers.Pipeline;
 /// event of the pipeline (attempts, retries, holds, dead letters, stops) turned into metrics and logs,
 /// so that the stages themselves stay short.
 /// </summary>
-internal sealed class ReceiverTelemetry(KafkaConnectorMetrics metrics, string nodeId, ILogger logger)
+internal sealed class ReceiverTelemetry(KafkaConnectorMetrics metrics, string nodeId, ILogger logger, SecretScrubber? scrubber = null)
 {
+    /// <summary>Masks the clients' secrets in text that leaves the connector (a failure's message in the receiver's status).</summary>
+    public string Scrub(string text) => scrubber is null ? text : scrubber.Scrub(text);
+
     /// <summary>Starts the message's process span, covering all its attempts; null when no one listens.</summary>
     public static Activity? StartSpan(ReceiverRegistration registration, KafkaMessage message) =>
         KafkaConnectorTracing.StartProcess(message.Topic, message.Partition ?? -1, message.Offset ?? -1, registration.Name, message.HasHeaders ? message.Headers : null);

@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using KafkaConnector.Diagnostics;
+
+namespace KafkaConnector.Receivers;
+
+/// <summary>
+/// The dispatcher's side of runtime control and status: the partitions a pause asks for (applied by
+/// flow control on the poll thread, then acknowledged), and a snapshot of the owned partitions that
+/// other threads read, refreshed by the poll thread after a rebalance or a pause and twice a second.
+/// </summary>
+internal sealed partial class KafkaDispatcher
+{
+    private static readonly TimeSpan StatusInterval = TimeSpan.FromMilliseconds(500);
+
+    private readonly Dictionary<string, bool> _suspendedTopics = new(StringComparer.Ordinal);
+    private readonly Stopwatch _sinceStatus = new();
+    private volatile IReadOnlyList<KafkaPartitionStatus> _partitionStatus = [];
+    private volatile bool _statusDue = true;
+    private int _controlVersion;
+    private int _appliedVersion;
+
+    /// <summary>The partitions this dispatcher's consumer owns, as its poll thread last saw them.</summary>
+    internal IReadOnlyList<KafkaPartitionStatus> AssignedPartitions => _partitionStatus;
+
+    /// <summary>The last control version the poll thread applied (see <see cref="ConsumptionControl"/>).</summary>
+    internal int AppliedControlVersion => Volatile.Read(ref _appliedVersion);
+
+    /// <summary>Flow control asks this for each partition: paused on request (the node, or a paused receiver reading its topic).</summary>
+    private bool IsSuspended(TopicPartition partition)
+    {
+        if (_control.NodePaused)
+        {
+            return true;
+        }
+
+        if (!_suspendedTopics.TryGetValue(partition.Topic, out var suspended))
+        {
+            suspended = _suspendedTopics[partition.Topic] = Receivers.Any(r => r.IsPaused && !r.IsInternal && r.Filter.Matches(partition.Topic, _scope!.Topics));
+        }
+
+        return suspended;
+    }
+
+    /// <summary>Poll thread, before flow control: a pause or resume asked for since the last poll is considered.</summary>
+    private int TakeControlChanges()
+    {
+        var version = _control.Version;
+        if (version != _controlVersion)
+        {
+            _controlVersion = version;
+            _suspendedTopics.Clear();
+            _assignment!.Flow.Reconsider();
+            _statusDue = true;
+        }
+
+        return version;
+    }
+
+    /// <summary>Poll thread, after flow control: acknowledges the applied version and refreshes the snapshot when due.</summary>
+    private void PublishStatus(IConsumer<byte[], byte[]> consumer, int appliedVersion)
+    {
+        Volatile.Write(ref _appliedVersion, appliedVersion);
+        if (!_statusDue && _sinceStatus.IsRunning && _sinceStatus.Elapsed < StatusInterval)
+        {
+            return;
+        }
+
+        _statusDue = false;
+        _sinceStatus.Restart();
+        var assignment = _assignment!;
+        var partitions = new List<KafkaPartitionStatus>(assignment.Trackers.Count);
+        foreach (var tracker in assignment.Trackers)
+        {
+            var high = consumer.GetWatermarkOffsets(tracker.Partition).High; // cached from fetches: no request
+            long? end = high.IsSpecial ? null : high.Value;
+            long? committed = tracker.CommittedOffset >= 0 ? tracker.CommittedOffset : null;
+            long? done = tracker.Watermark >= 0 ? tracker.Watermark : committed;
+            long? lag = end is { } e && done is { } d ? Math.Max(0, e - d) : null;
+            partitions.Add(new KafkaPartitionStatus(tracker.Partition.Topic, tracker.Partition.Partition.Value, committed, end, lag, tracker.Unfinished, assignment.Flow.IsPaused(tracker.Partition)));
+        }
+
+        partitions.Sort((a, b) => a.Topic == b.Topic ? a.Partition.CompareTo(b.Partition) : string.CompareOrdinal(a.Topic, b.Topic));
+        _partitionStatus = partitions;
+    }
+}
