@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Confluent.Kafka;
 using KafkaConnector.Diagnostics;
+using KafkaConnector.Engine;
 
 namespace KafkaConnector.Receivers;
 
@@ -15,10 +16,15 @@ internal sealed partial class KafkaDispatcher
 
     private readonly Dictionary<string, bool> _suspendedTopics = new(StringComparer.Ordinal);
     private readonly Stopwatch _sinceStatus = new();
+    private readonly List<TopicPartition> _notFetched = [];
+    private EndOffsets? _endOffsets;
     private volatile IReadOnlyList<KafkaPartitionStatus> _partitionStatus = [];
     private volatile bool _statusDue = true;
+    private bool? _earliest;
     private int _controlVersion;
     private int _appliedVersion;
+
+    private bool StartsAtEarliest => _earliest ??= _clients.CreateConsumerConfig(null).Get("auto.offset.reset") is "earliest" or "smallest" or "beginning";
 
     /// <summary>The partitions this dispatcher's consumer owns, as its poll thread last saw them.</summary>
     internal IReadOnlyList<KafkaPartitionStatus> AssignedPartitions => _partitionStatus;
@@ -69,16 +75,30 @@ internal sealed partial class KafkaDispatcher
         _statusDue = false;
         _sinceStatus.Restart();
         var assignment = _assignment!;
+        var ends = _endOffsets ??= new EndOffsets(e => _metrics.ClientError("status.end_offsets"));
         var partitions = new List<KafkaPartitionStatus>(assignment.Trackers.Count);
+        _notFetched.Clear();
         foreach (var tracker in assignment.Trackers)
         {
-            var high = consumer.GetWatermarkOffsets(tracker.Partition).High; // cached from fetches: no request
-            long? end = high.IsSpecial ? null : high.Value;
+            var paused = assignment.Flow.IsPaused(tracker.Partition);
+            var fetched = consumer.GetWatermarkOffsets(tracker.Partition); // cached from fetches: no request
+            var asked = ends.Of(tracker.Partition);
+            long? end = fetched.High.IsSpecial ? asked?.High.Value : Math.Max(fetched.High.Value, asked?.High.Value ?? 0);
+            if (paused || fetched.High.IsSpecial)
+            {
+                _notFetched.Add(tracker.Partition);
+            }
+
             long? committed = tracker.CommittedOffset >= 0 ? tracker.CommittedOffset : null;
-            long? done = tracker.Watermark >= 0 ? tracker.Watermark : committed;
+            // Nothing read nor committed yet: the consumer starts where auto.offset.reset puts it.
+            long? start = asked is { } a ? (StartsAtEarliest ? a.Low.Value : a.High.Value) : null;
+            long? done = tracker.Watermark >= 0 ? tracker.Watermark : committed ?? start;
             long? lag = end is { } e && done is { } d ? Math.Max(0, e - d) : null;
-            partitions.Add(new KafkaPartitionStatus(tracker.Partition.Topic, tracker.Partition.Partition.Value, committed, end, lag, tracker.Unfinished, assignment.Flow.IsPaused(tracker.Partition)));
+            partitions.Add(new KafkaPartitionStatus(tracker.Partition.Topic, tracker.Partition.Partition.Value, committed, end, lag, tracker.Unfinished, paused));
         }
+
+        ends.Retain(assignment.Trackers.Select(t => t.Partition));
+        ends.RefreshIfDue(consumer, [.. _notFetched]);
 
         partitions.Sort((a, b) => a.Topic == b.Topic ? a.Partition.CompareTo(b.Partition) : string.CompareOrdinal(a.Topic, b.Topic));
         _partitionStatus = partitions;

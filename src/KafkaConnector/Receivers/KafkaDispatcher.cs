@@ -290,6 +290,7 @@ internal sealed partial class KafkaDispatcher : IHostedService, IDisposable, IPo
 
         if (_consumer is { } consumer)
         {
+            _endOffsets?.Settle(); // it asks through this consumer
             _rebalance!.Closing();
             PollLoop.Close(consumer, () => Commit(consumer), reason => DispatchLog.CommitFailed(_logger, reason));
         }
