@@ -75,4 +75,15 @@ public interface IKafkaConnectorSystemApi
     /// <exception cref="ArgumentException">The filter is not valid; the message names it.</exception>
     /// <exception cref="InvalidOperationException">The node has no identity (<c>KafkaConnector:Layer</c>, <c>NodeId</c>), so no dispatcher runs.</exception>
     IDisposable RegisterReceiver(IKafkaMessageReceiver receiver, string topicFilter, string? keyFilter = null, Action<KafkaReceiverOptions>? configure = null);
+
+    /// <summary>Registers a batch receiver while the node runs (see <see cref="IKafkaBatchReceiver"/>); dispose the handle to unregister it.</summary>
+    /// <param name="receiver">The receiver.</param>
+    /// <param name="topicFilter">See <see cref="KafkaTopicFilter"/>.</param>
+    /// <param name="maxMessages">The most messages in a batch (1 to 100,000).</param>
+    /// <param name="maxWait">The batch's time bound after its first message (default 250 ms, at most 5 minutes).</param>
+    /// <param name="configure">Per-receiver settings: error policy, group; null for the defaults.</param>
+    /// <exception cref="ArgumentException">The filter is not valid; the message names it.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxMessages"/> or <paramref name="maxWait"/> is out of range.</exception>
+    /// <exception cref="InvalidOperationException">The node has no identity, so no dispatcher runs.</exception>
+    IDisposable RegisterBatchReceiver(IKafkaBatchReceiver receiver, string topicFilter, int maxMessages = 100, TimeSpan? maxWait = null, Action<KafkaReceiverOptions>? configure = null);
 }

@@ -135,6 +135,12 @@ internal sealed class KafkaConnectorSystemApi : IKafkaConnectorSystemApi, IAsync
         return _receivers.Register(receiver, topicFilter, keyFilter, configure);
     }
 
+    public IDisposable RegisterBatchReceiver(IKafkaBatchReceiver receiver, string topicFilter, int maxMessages = 100, TimeSpan? maxWait = null, Action<KafkaReceiverOptions>? configure = null)
+    {
+        ThrowIfDisposed();
+        return _receivers.RegisterBatch(receiver, topicFilter, maxMessages, maxWait, configure);
+    }
+
     bool ReactiveKafkaStream.ISessionRegistry.TryAdd(ReactiveConsumerSession session)
     {
         lock (_lifecycle)

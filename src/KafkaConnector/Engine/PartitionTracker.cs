@@ -15,9 +15,12 @@ namespace KafkaConnector.Engine;
 /// </summary>
 internal sealed class PartitionTracker
 {
-    private readonly Queue<Entry> _pending = new();
+    private static readonly Entry Finished = new(-1, done: true);
+
+    private readonly Queue<(long Offset, Entry Entry)> _pending = new();
     private long _watermark = Offset.Unset.Value;
     private long _committed = Offset.Unset.Value;
+    private long _readUpTo = Offset.Unset.Value;
     private int _outstanding;
     private int _faulted;
     private volatile bool _revoked;
@@ -49,6 +52,9 @@ internal sealed class PartitionTracker
         }
     }
 
+    /// <summary>Offsets read and not yet committable, each counted once (a message with several receivers or batches too). Poll thread.</summary>
+    public long UnfinishedOffsets => _readUpTo < 0 ? 0 : Math.Max(0, _readUpTo - Watermark);
+
     /// <summary>The offset the partition is committable up to (exclusive). Poll thread.</summary>
     public long Watermark
     {
@@ -76,15 +82,27 @@ internal sealed class PartitionTracker
         where TEntry : Entry
     {
         StartIfUnset(entry.Offset);
-        _pending.Enqueue(entry);
+        _readUpTo = Math.Max(_readUpTo, entry.Offset + 1);
+        _pending.Enqueue((entry.Offset, entry));
         Interlocked.Increment(ref _outstanding);
         return entry;
+    }
+
+    /// <summary>
+    /// Records that <paramref name="offset"/> was read and belongs to <paramref name="entry"/>, tracked
+    /// already for an earlier offset (a batch): it finishes when the entry does, and costs no allocation.
+    /// </summary>
+    public void TrackMore(long offset, Entry entry)
+    {
+        _readUpTo = Math.Max(_readUpTo, offset + 1);
+        _pending.Enqueue((offset, entry));
     }
 
     /// <summary>Records an offset that needs no work (no receiver matched, or cluster traffic handled inline).</summary>
     public void Skip(long offset)
     {
         StartIfUnset(offset);
+        _readUpTo = Math.Max(_readUpTo, offset + 1);
         Advance();
         if (_pending.Count == 0)
         {
@@ -92,7 +110,7 @@ internal sealed class PartitionTracker
         }
         else
         {
-            _pending.Enqueue(new Entry(offset, done: true));
+            _pending.Enqueue((offset, Finished));
         }
     }
 
@@ -130,10 +148,16 @@ internal sealed class PartitionTracker
     /// <summary>Moves the watermark past the finished head of the queue.</summary>
     private void Advance()
     {
-        while (_pending.TryPeek(out var head) && head.IsDone)
+        while (_pending.TryPeek(out var head) && head.Entry.IsDone)
         {
             _pending.Dequeue();
             _watermark = head.Offset + 1;
+        }
+
+        // One offset may have several entries (a message receiver's and a batch's): the first unfinished one bounds the watermark.
+        if (_pending.TryPeek(out var next) && next.Offset < _watermark)
+        {
+            _watermark = next.Offset;
         }
     }
 

@@ -44,7 +44,27 @@ internal sealed class DispatchWork(ReceiverInvoker invoker, KafkaConnectorMetric
         return item;
     }
 
-    public async Task ProcessAsync(Item work)
+    /// <summary>Opens a batch of <paramref name="receiver"/> on the partition of <paramref name="tracker"/> with its first message.</summary>
+    public BatchItem OpenBatch(ReceiverRegistration receiver, KafkaMessage first, PartitionTracker tracker)
+    {
+        var batch = tracker.Track(new BatchItem(first, receiver, tracker));
+        Interlocked.Increment(ref _inFlight);
+        receiver.Dispatched();
+        return batch;
+    }
+
+    /// <summary>Adds a later message of the same partition to an open batch: it commits when the batch does.</summary>
+    public void AddToBatch(BatchItem batch, KafkaMessage message)
+    {
+        batch.Tracker.TrackMore(message.Offset ?? -1, batch);
+        batch.Messages.Add(message);
+        Interlocked.Increment(ref _inFlight);
+        batch.Targets[0].Dispatched();
+    }
+
+    public Task ProcessAsync(Item work) => work is BatchItem batch ? ProcessBatchAsync(batch) : ProcessMessageAsync(work);
+
+    private async Task ProcessMessageAsync(Item work)
     {
         try
         {
@@ -91,15 +111,67 @@ internal sealed class DispatchWork(ReceiverInvoker invoker, KafkaConnectorMetric
         }
     }
 
+    private async Task ProcessBatchAsync(BatchItem batch)
+    {
+        var receiver = batch.Targets[0];
+        try
+        {
+            if (_stopping || batch.Tracker.Revoked)
+            {
+                batch.Tracker.Drop();
+                return;
+            }
+
+            await invoker.InvokeBatchAsync(receiver, batch.Messages, batch.Tracker.Cancellation.Token).ConfigureAwait(false);
+            batch.Tracker.Complete(batch); // every offset of the batch at once
+        }
+        catch (OperationCanceledException)
+        {
+            batch.Tracker.Drop();
+        }
+        catch (Exception e)
+        {
+            metrics.CallbackFailed("dispatch");
+            DispatchLog.DispatchFailed(logger, e, batch.Message.Topic, batch.Message.Partition ?? -1, batch.Message.Offset ?? -1);
+            if (batch.Tracker.Fault())
+            {
+                _faulted.Enqueue(batch.Tracker);
+            }
+        }
+        finally
+        {
+            var count = batch.Messages.Count;
+            for (var i = 0; i < count; i++)
+            {
+                receiver.Finished();
+            }
+
+            Interlocked.Add(ref _inFlight, -count);
+            if (!_finished.IsSet)
+            {
+                _finished.Set();
+            }
+        }
+    }
+
     public void Dispose() => _finished.Dispose();
 
     /// <summary>One message for its receivers: its own entry in the partition's tracker, so one allocation per message.</summary>
-    internal sealed class Item(KafkaMessage message, ReceiverRegistration[] targets, PartitionTracker tracker) : PartitionTracker.Entry(message.Offset ?? -1)
+    internal class Item(KafkaMessage message, ReceiverRegistration[] targets, PartitionTracker tracker) : PartitionTracker.Entry(message.Offset ?? -1)
     {
         public KafkaMessage Message { get; } = message;
 
         public ReceiverRegistration[] Targets { get; } = targets;
 
         public PartitionTracker Tracker { get; } = tracker;
+    }
+
+    /// <summary>
+    /// One batch of a partition for one batch receiver: a single tracker entry for all its offsets
+    /// (<see cref="PartitionTracker.TrackMore"/>), so a message in a batch allocates nothing but itself.
+    /// </summary>
+    internal sealed class BatchItem(KafkaMessage first, ReceiverRegistration receiver, PartitionTracker tracker) : Item(first, [receiver], tracker)
+    {
+        public List<KafkaMessage> Messages { get; } = [first];
     }
 }

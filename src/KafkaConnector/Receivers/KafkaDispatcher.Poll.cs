@@ -7,7 +7,14 @@ namespace KafkaConnector.Receivers;
 /// <summary>The dispatcher's side of the <see cref="PollLoop"/>: what it does before and after each poll and with each message.</summary>
 internal sealed partial class KafkaDispatcher
 {
-    TimeSpan IPollHandler.PollTimeout => _assignment!.Flow.PausedCount > 0 ? PausedPollInterval : _options.System.PollInterval;
+    TimeSpan IPollHandler.PollTimeout
+    {
+        get
+        {
+            var timeout = _assignment!.Flow.PausedCount > 0 ? PausedPollInterval : _options.System.PollInterval;
+            return _batches!.UntilDue is { } due && due < timeout ? due : timeout;
+        }
+    }
 
     bool IPollHandler.BeforePoll()
     {
@@ -33,16 +40,25 @@ internal sealed partial class KafkaDispatcher
     {
         var tracker = _assignment!.For(result);
         var message = KafkaMessage.FromConsumeResult(result);
-        var targets = _router!.Targets(message);
-        if (targets.Length == 0)
+        var targets = _router!.Targets(message, out var batches);
+        if (targets.Length == 0 && batches.Length == 0)
         {
             tracker.Skip(result.Offset.Value);
             return true;
         }
 
-        var work = _work!.Track(message, targets, tracker);
-        DispatchLog.Dispatching(_logger, message.Topic, result.Partition.Value, result.Offset.Value, targets.Length);
-        _scheduler!.Schedule(WorkKey.Of(message.Topic, result.Partition.Value, message.Key), work, reserved: targets.Length == 1 && targets[0].IsInternal, deferred: true);
+        if (targets.Length > 0)
+        {
+            var work = _work!.Track(message, targets, tracker);
+            DispatchLog.Dispatching(_logger, message.Topic, result.Partition.Value, result.Offset.Value, targets.Length);
+            _scheduler!.Schedule(WorkKey.Of(message.Topic, result.Partition.Value, message.Key), work, reserved: targets.Length == 1 && targets[0].IsInternal, deferred: true);
+        }
+
+        if (batches.Length > 0)
+        {
+            _batches!.Add(batches, message, tracker);
+        }
+
         return !_assignment.Flow.AtLimit(InFlight, tracker.Unfinished);
     }
 
@@ -62,6 +78,7 @@ internal sealed partial class KafkaDispatcher
 
     void IPollHandler.AfterPoll()
     {
+        _batches!.CloseDue();
         _scheduler!.Flush(); // the batch just read, to the runners at once (before flow control waits for work to drain)
         var consumer = _consumer!;
         while (_work!.TryTakeFaulted(out var faulted))
@@ -94,6 +111,14 @@ internal sealed partial class KafkaDispatcher
             Commit(consumer);
             _sinceCommit.Restart();
         }
+    }
+
+    /// <summary>A batch of one partition runs after the one before it, in its own lane (not its messages' keys').</summary>
+    private void ScheduleBatch(DispatchWork.BatchItem batch)
+    {
+        var receiver = batch.Targets[0];
+        DispatchLog.Dispatching(_logger, batch.Message.Topic, batch.Tracker.Partition.Partition.Value, batch.Message.Offset ?? -1, batch.Messages.Count);
+        _scheduler!.Schedule(new WorkKey(batch.Message.Topic, batch.Tracker.Partition.Partition.Value, System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(receiver) | 1), batch, reserved: false, deferred: true);
     }
 
     private void Subscribe()

@@ -94,7 +94,7 @@ internal sealed partial class KafkaDispatcher
             long? start = asked is { } a ? (StartsAtEarliest ? a.Low.Value : a.High.Value) : null;
             long? done = tracker.Watermark >= 0 ? tracker.Watermark : committed ?? start;
             long? lag = end is { } e && done is { } d ? Math.Max(0, e - d) : null;
-            partitions.Add(new KafkaPartitionStatus(tracker.Partition.Topic, tracker.Partition.Partition.Value, committed, end, lag, tracker.Unfinished, paused));
+            partitions.Add(new KafkaPartitionStatus(tracker.Partition.Topic, tracker.Partition.Partition.Value, committed, end, lag, (int)Math.Min(int.MaxValue, tracker.UnfinishedOffsets), paused));
         }
 
         ends.Retain(assignment.Trackers.Select(t => t.Partition));

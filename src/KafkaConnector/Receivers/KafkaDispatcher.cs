@@ -59,6 +59,7 @@ internal sealed partial class KafkaDispatcher : IHostedService, IDisposable, IPo
     private readonly NodeSubscription _subscription;
     private readonly Stopwatch _sinceCommit = new();
     private KeyedWorkScheduler<DispatchWork.Item>? _scheduler;
+    private BatchCollector? _batches;
     private ConsumerPauser? _pauser;
     private NodeRebalanceHandler? _rebalance;
     private Thread? _pollThread;
@@ -155,6 +156,7 @@ internal sealed partial class KafkaDispatcher : IHostedService, IDisposable, IPo
         _rebalance = new NodeRebalanceHandler(_assignment!, _holds!, _scope, _scope.IsNode ? _cluster : null, _options, _clients.CreateConsumerConfig(null).Get("auto.offset.reset"), DateTimeOffset.UtcNow, _logger);
         _lastPollTicks = Environment.TickCount64;
         _scheduler = new KeyedWorkScheduler<DispatchWork.Item>(_options.System.MaxConsumerThreads, _work!.ProcessAsync);
+        _batches = new BatchCollector(_work, ScheduleBatch);
         _registry.Changed += OnReceiversChanged;
         _pollThread = new Thread(Run) { IsBackground = true, Name = "kafka-dispatcher" };
         _pollThread.Start();
@@ -259,6 +261,7 @@ internal sealed partial class KafkaDispatcher : IHostedService, IDisposable, IPo
     private void OnRevoked(IConsumer<byte[], byte[]> consumer, List<TopicPartitionOffset> partitions, bool commit)
     {
         _statusDue = true;
+        _batches!.CloseAll(); // a batch may hold messages of the revoked partitions: handed over now, dropped if revoked
         _scheduler!.Flush();
         _rebalance!.OnRevoked(consumer, partitions.Select(x => x.TopicPartition).ToList(), commit);
     }
@@ -277,6 +280,7 @@ internal sealed partial class KafkaDispatcher : IHostedService, IDisposable, IPo
     private void Shutdown()
     {
         _work?.Stop();
+        _batches?.CloseAll();
         _scheduler?.Flush(); // read and not handed over (the loop ended mid-batch): dropped uncommitted, not waited for
         _holds?.CancelAll(); // a held message stays uncommitted and is read again after restart
         // Work already running gets the drain timeout to finish; then its token fires and it is abandoned.

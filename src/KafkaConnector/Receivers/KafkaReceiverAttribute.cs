@@ -1,7 +1,7 @@
 namespace KafkaConnector.Receivers;
 
 /// <summary>
-/// Binds an <see cref="IKafkaMessageReceiver"/> class to a topic filter (and optionally a key) so
+/// Binds an <see cref="IKafkaMessageReceiver"/> or <see cref="IKafkaBatchReceiver"/> class to a topic filter (and optionally a key) so
 /// that <c>.AddReceiversFromAssembly(...)</c> registers it; repeat it to bind several filters.
 /// The .NET counterpart of the original's OSGi component properties.
 /// </summary>
@@ -26,4 +26,10 @@ public sealed class KafkaReceiverAttribute(string topicFilter) : Attribute
     /// or null for the node's own group, in which every node reads every message.
     /// </summary>
     public string? Group { get; init; }
+
+    /// <summary>For an <see cref="IKafkaBatchReceiver"/>: the most messages in a batch; 0 (the default) for 100.</summary>
+    public int BatchSize { get; init; }
+
+    /// <summary>For an <see cref="IKafkaBatchReceiver"/>: how long after its first message a batch is handed over, in milliseconds; 0 (the default) for 250.</summary>
+    public int BatchWaitMilliseconds { get; init; }
 }

@@ -14,15 +14,17 @@ internal sealed class ReceiverRegistration
     private volatile bool _paused;
 
     private ReceiverRegistration(
-        string name, KafkaTopicFilter filter, string? keyFilter, IKafkaMessageReceiver? instance, Type? perMessageType, bool isInternal, KafkaErrorPolicy? errorPolicy, string? groupId)
+        string name, KafkaTopicFilter filter, string? keyFilter, object? instance, Type? perMessageType, bool isInternal, KafkaErrorPolicy? errorPolicy, string? groupId, KafkaBatchOptions? batch = null)
     {
         GroupId = groupId;
+        Batch = batch;
         Name = name;
         Id = name;
         Filter = filter;
         KeyFilter = keyFilter is null or "*" ? null : keyFilter;
         _key = KeyFilter is null ? null : Encoding.UTF8.GetBytes(KeyFilter);
-        Instance = instance;
+        Instance = instance as IKafkaMessageReceiver;
+        BatchInstance = instance as IKafkaBatchReceiver;
         PerMessageType = perMessageType;
         IsInternal = isInternal;
         ErrorPolicy = errorPolicy;
@@ -59,7 +61,16 @@ internal sealed class ReceiverRegistration
     /// <summary>The receiver, for singletons and runtime registrations.</summary>
     public IKafkaMessageReceiver? Instance { get; }
 
-    /// <summary>The receiver type resolved in a new scope for each message (scoped and transient registrations).</summary>
+    /// <summary>The batch receiver, for singletons and runtime registrations of an <see cref="IKafkaBatchReceiver"/>.</summary>
+    public IKafkaBatchReceiver? BatchInstance { get; }
+
+    /// <summary>How its batches are cut, for a batch receiver; null for a message receiver.</summary>
+    public KafkaBatchOptions? Batch { get; }
+
+    /// <summary>Whether it receives batches (<see cref="IKafkaBatchReceiver"/>).</summary>
+    public bool IsBatch => Batch is not null;
+
+    /// <summary>The receiver type resolved in a new scope for each message or batch (scoped and transient registrations).</summary>
     public Type? PerMessageType { get; }
 
     /// <summary>The cluster's own request handling: no retries, no dead-lettering, not a user receiver.</summary>
@@ -76,6 +87,13 @@ internal sealed class ReceiverRegistration
 
     public static ReceiverRegistration ForInstance(IKafkaMessageReceiver receiver, KafkaTopicFilter filter, string? keyFilter, KafkaErrorPolicy? errorPolicy = null, string? groupId = null) =>
         new(receiver.GetType().Name, filter, keyFilter, receiver, null, isInternal: false, errorPolicy, groupId);
+
+    public static ReceiverRegistration ForBatchInstance(IKafkaBatchReceiver receiver, KafkaTopicFilter filter, KafkaBatchOptions batch, KafkaErrorPolicy? errorPolicy = null, string? groupId = null) =>
+        new(receiver.GetType().Name, filter, null, receiver, null, isInternal: false, errorPolicy, groupId, batch);
+
+    /// <summary>A DI-registered receiver: <paramref name="instance"/> for a singleton, else resolved per message or batch.</summary>
+    public static ReceiverRegistration ForDescriptor(ReceiverDescriptor descriptor, object? instance, KafkaErrorPolicy? errorPolicy) =>
+        new(descriptor.Type.Name, descriptor.Filter, descriptor.KeyFilter, instance, instance is null ? descriptor.Type : null, isInternal: false, errorPolicy, descriptor.GroupId, descriptor.Batch);
 
     public static ReceiverRegistration ForType(Type type, KafkaTopicFilter filter, string? keyFilter, KafkaErrorPolicy? errorPolicy = null, string? groupId = null) =>
         new(type.Name, filter, keyFilter, null, type, isInternal: false, errorPolicy, groupId);

@@ -38,6 +38,18 @@ internal sealed class ReceiverRegistry(
         return Add(registration);
     }
 
+    public IDisposable RegisterBatch(IKafkaBatchReceiver receiver, string topicFilter, int maxMessages = KafkaBatchOptions.DefaultMaxMessages, TimeSpan? maxWait = null, Action<KafkaReceiverOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(receiver);
+        identity.Require("Registering a receiver");
+        var filter = KafkaTopicFilter.Parse(topicFilter);
+        var batch = KafkaBatchOptions.Of(maxMessages, maxWait);
+        var options = KafkaReceiverOptions.From(configure);
+        var registration = ReceiverRegistration.ForBatchInstance(receiver, filter, batch, options.ErrorPolicy, options.GroupId);
+        ValidateGroup(registration);
+        return Add(registration);
+    }
+
     internal IDisposable Add(ReceiverRegistration registration)
     {
         EnsureInitialized();
@@ -67,9 +79,7 @@ internal sealed class ReceiverRegistry(
             if (!_initialized)
             {
                 var named = policies.ToDictionary(p => p.Name, p => p.Policy, StringComparer.Ordinal);
-                var resolved = descriptors.Select(d => d.Lifetime == ServiceLifetime.Singleton
-                    ? ReceiverRegistration.ForInstance(Build(d), d.Filter, d.KeyFilter, PolicyOf(d, named), d.GroupId)
-                    : ReceiverRegistration.ForType(d.Type, d.Filter, d.KeyFilter, PolicyOf(d, named), d.GroupId));
+                var resolved = descriptors.Select(d => ReceiverRegistration.ForDescriptor(d, d.Lifetime == ServiceLifetime.Singleton ? Build(d) : null, PolicyOf(d, named)));
                 var registrations = ImmutableArray<ReceiverRegistration>.Empty;
                 foreach (var registration in resolved)
                 {
@@ -132,11 +142,11 @@ internal sealed class ReceiverRegistry(
                 $"Receiver {descriptor.Type.Name} (topics '{descriptor.Filter}') names error policy '{name}', which is not registered: add it with AddErrorPolicy(\"{name}\", …).");
     }
 
-    private IKafkaMessageReceiver Build(ReceiverDescriptor descriptor)
+    private object Build(ReceiverDescriptor descriptor)
     {
         try
         {
-            return (IKafkaMessageReceiver)services.GetRequiredService(descriptor.Type);
+            return services.GetRequiredService(descriptor.Type);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -169,7 +179,7 @@ internal sealed class ReceiverRegistry(
 
 /// <summary>A receiver registered in DI, before the container is built, with its own error policy or the name of a registered one, and its group, if any.</summary>
 internal sealed record ReceiverDescriptor(
-    Type Type, KafkaTopicFilter Filter, string? KeyFilter, ServiceLifetime Lifetime, KafkaErrorPolicy? ErrorPolicy = null, string? ErrorPolicyName = null, string? GroupId = null);
+    Type Type, KafkaTopicFilter Filter, string? KeyFilter, ServiceLifetime Lifetime, KafkaErrorPolicy? ErrorPolicy = null, string? ErrorPolicyName = null, string? GroupId = null, KafkaBatchOptions? Batch = null);
 
 /// <summary>An error policy registered under a name with <c>AddErrorPolicy</c>, for receivers that name it (<see cref="KafkaReceiverAttribute.ErrorPolicy"/>).</summary>
 internal sealed record NamedErrorPolicy(string Name, KafkaErrorPolicy Policy);

@@ -12,14 +12,18 @@ namespace KafkaConnector.Receivers;
 internal sealed class ReceiverRouter(ReceiverRegistry registry, DispatchScope scope, IClusterTrafficHandler? cluster, string deadLetterSuffix, KafkaConnectorMetrics metrics, ILogger logger)
 {
     private readonly KafkaClusterTopicNames _topics = scope.Topics;
-    private readonly Dictionary<string, ReceiverRegistration[]> _byTopic = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (ReceiverRegistration[] Messages, ReceiverRegistration[] Batches)> _byTopic = new(StringComparer.Ordinal);
 
-    /// <summary>The receivers of <paramref name="message"/>; empty when it needs no work (handled inline, or nothing matches).</summary>
-    public ReceiverRegistration[] Targets(KafkaMessage message)
+    /// <summary>
+    /// The message receivers of <paramref name="message"/>, and in <paramref name="batches"/> its batch
+    /// receivers; both empty when it needs no work (handled inline, or nothing matches).
+    /// </summary>
+    public ReceiverRegistration[] Targets(KafkaMessage message, out ReceiverRegistration[] batches)
     {
+        batches = [];
         if (cluster is null)
         {
-            return Match(message);
+            return Match(message, out batches);
         }
 
         try
@@ -27,7 +31,7 @@ internal sealed class ReceiverRouter(ReceiverRegistry registry, DispatchScope sc
             switch (cluster.Route(message, out var own))
             {
                 case TrafficRoute.NotMine:
-                    return Match(message);
+                    return Match(message, out batches);
                 case TrafficRoute.ToReceiver:
                     return [own!];
                 default:
@@ -46,14 +50,17 @@ internal sealed class ReceiverRouter(ReceiverRegistry registry, DispatchScope sc
     /// <summary>Receivers were added or removed: match topics again.</summary>
     public void Invalidate() => _byTopic.Clear();
 
-    private ReceiverRegistration[] Match(KafkaMessage message)
+    private ReceiverRegistration[] Match(KafkaMessage message, out ReceiverRegistration[] batches)
     {
         if (!_byTopic.TryGetValue(message.Topic, out var forTopic))
         {
-            forTopic = _byTopic[message.Topic] = [.. registry.Current.Where(r => !r.IsInternal && scope.Owns(r) && Matches(r.Filter, message.Topic))];
+            var matching = registry.Current.Where(r => !r.IsInternal && scope.Owns(r) && Matches(r.Filter, message.Topic)).ToList();
+            forTopic = _byTopic[message.Topic] = ([.. matching.Where(r => !r.IsBatch)], [.. matching.Where(r => r.IsBatch)]);
         }
 
-        return Array.TrueForAll(forTopic, static r => r.KeyFilter is null) ? forTopic : Array.FindAll(forTopic, r => r.MatchesKey(message.Key));
+        batches = forTopic.Batches; // a batch holds a partition's messages whatever their key: no key filter
+        var messages = forTopic.Messages;
+        return Array.TrueForAll(messages, static r => r.KeyFilter is null) ? messages : Array.FindAll(messages, r => r.MatchesKey(message.Key));
     }
 
     /// <summary>

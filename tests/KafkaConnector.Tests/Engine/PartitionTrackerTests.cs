@@ -24,6 +24,43 @@ public sealed class PartitionTrackerTests
     }
 
     [Fact]
+    public void ABatchEntry_CoversItsOffsets_AndFinishesThemAtOnce_WithOneOutstanding()
+    {
+        var tracker = Create();
+        var batch = tracker.Track(5);
+        tracker.TrackMore(6, batch);
+        tracker.TrackMore(7, batch);
+
+        Assert.Equal(1, tracker.Outstanding);
+        Assert.Equal(3, tracker.UnfinishedOffsets);
+        Assert.Equal(5, tracker.TakeCommit()!.Offset.Value);
+
+        tracker.Complete(batch);
+
+        Assert.Equal(8, tracker.TakeCommit()!.Offset.Value);
+        Assert.Equal(0, tracker.Outstanding);
+        Assert.Equal(0, tracker.UnfinishedOffsets);
+    }
+
+    [Fact]
+    public void AnOffsetWithAMessageEntryAndABatchEntry_IsCommittableOnlyWhenBothFinished()
+    {
+        var tracker = Create();
+        var message = tracker.Track(0);
+        var batch = tracker.Track(0); // the batch's entry for the same offset
+        var next = tracker.Track(1);
+        tracker.TrackMore(1, batch);
+
+        tracker.Complete(message);
+        tracker.Complete(next);
+        Assert.Equal(0, tracker.TakeCommit()!.Offset.Value); // the batch still holds offset 0
+        Assert.Equal(2, tracker.UnfinishedOffsets); // each offset once
+
+        tracker.Complete(batch);
+        Assert.Equal(2, tracker.TakeCommit()!.Offset.Value);
+    }
+
+    [Fact]
     public void Unfinished_CountsSkippedOffsetsBehindAnUnfinishedOne()
     {
         var tracker = Create();

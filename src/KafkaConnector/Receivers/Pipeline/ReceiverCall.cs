@@ -14,6 +14,9 @@ internal static class ReceiverCall
     public static ValueTask Call(ReceiverRegistration registration, IKafkaMessageReceiver receiver, KafkaMessage message, CancellationToken cancellationToken) =>
         new(receiver.ReceiveAsync(message, cancellationToken) ?? throw NullTask(registration));
 
+    public static ValueTask CallBatch(ReceiverRegistration registration, IKafkaBatchReceiver receiver, IReadOnlyList<KafkaMessage> batch, CancellationToken cancellationToken) =>
+        new(receiver.ReceiveAsync(batch, cancellationToken) ?? throw NullTask(registration));
+
     private static InvalidOperationException NullTask(ReceiverRegistration registration) =>
         new($"Receiver {registration.Name} returned null from ReceiveAsync instead of a Task (return Task.CompletedTask when there is nothing to await).");
 }

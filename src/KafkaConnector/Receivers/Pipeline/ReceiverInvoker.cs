@@ -55,6 +55,9 @@ internal sealed class ReceiverInvoker
     public Task InvokeAsync(ReceiverRegistration registration, KafkaMessage message, CancellationToken cancellationToken) =>
         (registration.Pipeline ?? Build(registration)).InvokeAsync(message, cancellationToken);
 
+    public Task InvokeBatchAsync(ReceiverRegistration registration, IReadOnlyList<KafkaMessage> batch, CancellationToken cancellationToken) =>
+        (registration.Pipeline ?? Build(registration)).InvokeBatchAsync(batch, cancellationToken);
+
     /// <summary>Receivers whose last messages all ended in the dead-letter topic, with how many in a row.</summary>
     public static IReadOnlyDictionary<string, int> ConsecutiveDeadLetters(IEnumerable<ReceiverRegistration> registrations)
     {
@@ -100,7 +103,7 @@ internal sealed class ReceiverInvoker
         var stages = _stages ??= ResolveStages(_services);
         // The cluster's own request handling keeps no retries, no dead letters and no user stages.
         var policy = registration.IsInternal ? null : (registration.ErrorPolicy ?? _default).WithBackoffsFrom(_options);
-        var chain = registration.IsInternal || stages.Count == 0 ? null : StageChain.Build(stages, ReceiverCall.For(registration));
+        var chain = registration.IsInternal || registration.IsBatch || stages.Count == 0 ? null : StageChain.Build(stages, ReceiverCall.For(registration));
         return registration.SetPipeline(new ReceiverPipeline(registration, policy, chain, _services, _telemetry, _deadLetters, _holds));
     }
 }

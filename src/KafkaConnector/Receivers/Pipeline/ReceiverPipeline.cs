@@ -70,7 +70,12 @@ internal sealed class ReceiverPipeline
     /// <summary>How many of the receiver's last messages in a row went to the dead-letter topic.</summary>
     public int ConsecutiveDeadLetters => Volatile.Read(ref _deadLetterRun);
 
-    public async Task InvokeAsync(KafkaMessage message, CancellationToken cancellationToken)
+    public Task InvokeAsync(KafkaMessage message, CancellationToken cancellationToken) => InvokeAsync(message, batch: null, cancellationToken);
+
+    /// <summary>A batch receiver's batch: the policy applies to the batch as one; holds and stops are taken at its first message.</summary>
+    public Task InvokeBatchAsync(IReadOnlyList<KafkaMessage> batch, CancellationToken cancellationToken) => InvokeAsync(batch[0], batch, cancellationToken);
+
+    private async Task InvokeAsync(KafkaMessage message, IReadOnlyList<KafkaMessage>? batch, CancellationToken cancellationToken)
     {
         if (_policy is not null)
         {
@@ -78,7 +83,7 @@ internal sealed class ReceiverPipeline
         }
 
         using var activity = ReceiverTelemetry.StartSpan(_registration, message);
-        var context = _stages is null ? null : new KafkaReceiveContext(message, _registration.Name, _services, cancellationToken);
+        var context = _stages is null || batch is not null ? null : new KafkaReceiveContext(message, _registration.Name, _services, cancellationToken);
         PartitionHold? hold = null;
         var token = cancellationToken;
         var heldAt = 0;
@@ -90,7 +95,14 @@ internal sealed class ReceiverPipeline
                 var started = Stopwatch.GetTimestamp();
                 try
                 {
-                    await CallAsync(message, context, attempt, token).ConfigureAwait(false);
+                    if (batch is null)
+                    {
+                        await CallAsync(message, context, attempt, token).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await CallBatchAsync(batch, token).ConfigureAwait(false);
+                    }
                 }
                 catch (OperationCanceledException) when (token.IsCancellationRequested)
                 {
@@ -141,7 +153,11 @@ internal sealed class ReceiverPipeline
 
                     if (action == KafkaErrorAction.DeadLetter)
                     {
-                        await _deadLetters.WriteAsync(_registration, message, e, attempt, cancellationToken).ConfigureAwait(false);
+                        foreach (var failed in batch ?? [message])
+                        {
+                            await _deadLetters.WriteAsync(_registration, failed, e, attempt, cancellationToken).ConfigureAwait(false);
+                        }
+
                         Interlocked.Increment(ref _deadLetterRun);
                     }
 
@@ -204,6 +220,11 @@ internal sealed class ReceiverPipeline
             ? ReceiverCall.Call(_registration, receiver, message, token)
             : ScopeStage.ReceiveAsync(_services, _registration, message, token);
     }
+
+    private ValueTask CallBatchAsync(IReadOnlyList<KafkaMessage> batch, CancellationToken token) =>
+        _registration.BatchInstance is { } receiver
+            ? ReceiverCall.CallBatch(_registration, receiver, batch, token)
+            : ScopeStage.ReceiveBatchAsync(_services, _registration, batch, token);
 
     private void EndHold(PartitionHold hold, KafkaMessage message, int attempts, long heldSince, string outcome)
     {

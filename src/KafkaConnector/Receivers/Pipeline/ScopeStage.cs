@@ -36,4 +36,16 @@ internal static class ScopeStage
             await ReceiverCall.Call(registration, receiver, message, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>A scoped or transient batch receiver in a scope of its own, for one batch.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public static async ValueTask ReceiveBatchAsync(IServiceProvider services, ReceiverRegistration registration, IReadOnlyList<KafkaMessage> batch, CancellationToken cancellationToken)
+    {
+        var scope = services.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
+        {
+            var receiver = (IKafkaBatchReceiver)scope.ServiceProvider.GetRequiredService(registration.PerMessageType!);
+            await ReceiverCall.CallBatch(registration, receiver, batch, cancellationToken).ConfigureAwait(false);
+        }
+    }
 }
