@@ -7,17 +7,29 @@ using Microsoft.Extensions.Logging;
 namespace KafkaConnector.Admin;
 
 /// <inheritdoc cref="IKafkaAdminApi"/>
-/// <remarks>One admin client, created on first use and disposed with the service provider.</remarks>
-internal sealed class KafkaAdminApi(KafkaClientFactory clients, ILoggerFactory loggerFactory) : IKafkaAdminApi, IDisposable
+/// <remarks>
+/// One admin client (<see cref="AdminClientInvoker"/>), created on first use and disposed with the
+/// service provider. Topics and ACLs are here; consumer groups in <see cref="ConsumerGroupAdmin"/>,
+/// <see cref="GroupOffsetLister"/> and <see cref="GroupOffsetResetter"/>.
+/// </remarks>
+internal sealed class KafkaAdminApi : IKafkaAdminApi, IDisposable
 {
-    /// <summary>librdkafka's default <c>socket.timeout.ms</c>, which also bounds admin requests.</summary>
-    private const int DefaultTimeoutMs = 60_000;
+    private readonly AdminClientInvoker _admin;
+    private readonly ConsumerGroupAdmin _groups;
+    private readonly GroupOffsetLister _offsets;
+    private readonly GroupOffsetResetter _reset;
 
-    private readonly ILogger _logger = loggerFactory.CreateLogger("KafkaConnector.Admin");
-    private readonly TimeSpan _timeout = TimeSpan.FromMilliseconds(clients.CreateAdminConfig().SocketTimeoutMs ?? DefaultTimeoutMs);
-    private readonly Lock _lock = new();
-    private IAdminClient? _client;
-    private bool _disposed;
+    public KafkaAdminApi(KafkaClientFactory clients, ILoggerFactory loggerFactory)
+    {
+        _admin = new AdminClientInvoker(clients, loggerFactory.CreateLogger("KafkaConnector.Admin"));
+        _groups = new ConsumerGroupAdmin(_admin);
+        var queries = new OffsetQueries(_admin);
+        _offsets = new GroupOffsetLister(_admin, queries, _groups);
+        _reset = new GroupOffsetResetter(_admin, queries, _groups);
+    }
+
+    /// <summary>The admin client, or null while no request needed one.</summary>
+    internal IAdminClient? ClientIfCreated => _admin.ClientIfCreated;
 
     public async Task<IReadOnlyList<KafkaTopicResult>> CreateTopicsAsync(IEnumerable<KafkaTopicSpec> topics, CancellationToken cancellationToken = default)
     {
@@ -35,10 +47,10 @@ internal sealed class KafkaAdminApi(KafkaClientFactory clients, ILoggerFactory l
             ReplicationFactor = s.ReplicationFactor ?? -1,
             Configs = new Dictionary<string, string>(s.Configs, StringComparer.Ordinal),
         });
-        await TopicOperationAsync(
+        await _admin.TopicOperationAsync(
             "CreateTopics",
             names,
-            c => Done(c.CreateTopicsAsync(request, new CreateTopicsOptions { RequestTimeout = _timeout, OperationTimeout = _timeout })),
+            c => Done(c.CreateTopicsAsync(request, new CreateTopicsOptions { RequestTimeout = _admin.Timeout, OperationTimeout = _admin.Timeout })),
             e => (e as CreateTopicsException)?.Results.Select(r => (r.Topic, r.Error)),
             cancellationToken).ConfigureAwait(false);
         return Succeeded("CreateTopics", names);
@@ -52,10 +64,10 @@ internal sealed class KafkaAdminApi(KafkaClientFactory clients, ILoggerFactory l
             return [];
         }
 
-        await TopicOperationAsync(
+        await _admin.TopicOperationAsync(
             "DeleteTopics",
             names,
-            c => Done(c.DeleteTopicsAsync(names, new DeleteTopicsOptions { RequestTimeout = _timeout, OperationTimeout = _timeout })),
+            c => Done(c.DeleteTopicsAsync(names, new DeleteTopicsOptions { RequestTimeout = _admin.Timeout, OperationTimeout = _admin.Timeout })),
             e => (e as DeleteTopicsException)?.Results.Select(r => (r.Topic, r.Error)),
             cancellationToken).ConfigureAwait(false);
         return Succeeded("DeleteTopics", names);
@@ -69,12 +81,7 @@ internal sealed class KafkaAdminApi(KafkaClientFactory clients, ILoggerFactory l
             return [];
         }
 
-        var described = await TopicOperationAsync(
-            "DescribeTopics",
-            names,
-            c => c.DescribeTopicsAsync(TopicCollection.OfTopicNames(names), new DescribeTopicsOptions { RequestTimeout = _timeout }),
-            e => (e as DescribeTopicsException)?.Results.TopicDescriptions.Select(d => (d.Name, d.Error)),
-            cancellationToken).ConfigureAwait(false);
+        var described = await _admin.DescribeTopicsAsync(names, cancellationToken).ConfigureAwait(false);
         var configs = await DescribeConfigsOrNullAsync(names, cancellationToken).ConfigureAwait(false);
         var byName = described.TopicDescriptions.ToDictionary(d => d.Name, StringComparer.Ordinal);
         return names.ConvertAll(name =>
@@ -103,13 +110,13 @@ internal sealed class KafkaAdminApi(KafkaClientFactory clients, ILoggerFactory l
             IncrementalOperation = c.Value is null ? AlterConfigOpType.Delete : AlterConfigOpType.Set,
         }).ToList();
         var resource = new ConfigResource { Type = ResourceType.Topic, Name = topic };
-        await TopicOperationAsync(
+        await _admin.TopicOperationAsync(
             "AlterTopicConfigs",
             [topic],
-            c => c.IncrementalAlterConfigsAsync(new Dictionary<ConfigResource, List<ConfigEntry>> { [resource] = entries }, new IncrementalAlterConfigsOptions { RequestTimeout = _timeout }),
+            c => c.IncrementalAlterConfigsAsync(new Dictionary<ConfigResource, List<ConfigEntry>> { [resource] = entries }, new IncrementalAlterConfigsOptions { RequestTimeout = _admin.Timeout }),
             e => (e as IncrementalAlterConfigsException)?.Results.Select(r => (r.ConfigResource.Name, r.Error)),
             cancellationToken).ConfigureAwait(false);
-        AdminLog.Succeeded(_logger, "AlterTopicConfigs", $"{topic} ({string.Join(", ", changes.Keys)})");
+        _admin.Succeeded("AlterTopicConfigs", $"{topic} ({string.Join(", ", changes.Keys)})");
     }
 
     public async Task AddAclsAsync(IEnumerable<KafkaAcl> acls, CancellationToken cancellationToken = default)
@@ -121,12 +128,12 @@ internal sealed class KafkaAdminApi(KafkaClientFactory clients, ILoggerFactory l
             return;
         }
 
-        await InvokeAsync(
+        await _admin.InvokeAsync(
             "AddAcls",
-            c => Done(c.CreateAclsAsync(bindings, new CreateAclsOptions { RequestTimeout = _timeout })),
+            c => Done(c.CreateAclsAsync(bindings, new CreateAclsOptions { RequestTimeout = _admin.Timeout })),
             e => e is CreateAclsException c ? AclFailures("AddAcls", list, c.Results.ConvertAll(r => r.Error), e) : null,
             cancellationToken).ConfigureAwait(false);
-        AdminLog.Succeeded(_logger, "AddAcls", string.Join("; ", list));
+        _admin.Succeeded("AddAcls", string.Join("; ", list));
     }
 
     public async Task<IReadOnlyList<KafkaAcl>> DeleteAclsAsync(IEnumerable<KafkaAcl> acls, CancellationToken cancellationToken = default)
@@ -138,47 +145,40 @@ internal sealed class KafkaAdminApi(KafkaClientFactory clients, ILoggerFactory l
             return [];
         }
 
-        var results = await InvokeAsync(
+        var results = await _admin.InvokeAsync(
             "DeleteAcls",
-            c => c.DeleteAclsAsync(filters, new DeleteAclsOptions { RequestTimeout = _timeout }),
+            c => c.DeleteAclsAsync(filters, new DeleteAclsOptions { RequestTimeout = _admin.Timeout }),
             e => e is DeleteAclsException d ? AclFailures("DeleteAcls", list, d.Results.ConvertAll(r => r.Error), e) : null,
             cancellationToken).ConfigureAwait(false);
         var deleted = results.SelectMany(r => r.AclBindings).Select(KafkaAcl.FromBinding).ToList();
-        AdminLog.Succeeded(_logger, "DeleteAcls", deleted.Count == 0 ? "no matching ACL" : string.Join("; ", deleted));
+        _admin.Succeeded("DeleteAcls", deleted.Count == 0 ? "no matching ACL" : string.Join("; ", deleted));
         return deleted;
     }
 
     public async Task<IReadOnlyList<KafkaAcl>> ListAclsAsync(KafkaAclFilter? filter = null, CancellationToken cancellationToken = default)
     {
         var bindingFilter = (filter ?? new KafkaAclFilter()).ToBindingFilter();
-        var result = await InvokeAsync(
+        var result = await _admin.InvokeAsync(
             "ListAcls",
-            c => c.DescribeAclsAsync(bindingFilter, new DescribeAclsOptions { RequestTimeout = _timeout }),
+            c => c.DescribeAclsAsync(bindingFilter, new DescribeAclsOptions { RequestTimeout = _admin.Timeout }),
             _ => null,
             cancellationToken).ConfigureAwait(false);
         return result.AclBindings.ConvertAll(KafkaAcl.FromBinding);
     }
 
-    public void Dispose()
-    {
-        IAdminClient? client;
-        lock (_lock)
-        {
-            _disposed = true;
-            (client, _client) = (_client, null);
-        }
+    public Task<IReadOnlyList<KafkaGroupPartitionOffset>> ListGroupOffsetsAsync(string groupId, IEnumerable<string>? topics = null, CancellationToken cancellationToken = default) =>
+        _offsets.ListAsync(groupId, topics, cancellationToken);
 
-        client?.Dispose();
-    }
+    public Task<IReadOnlyList<KafkaGroupOffsetChange>> ResetGroupOffsetsAsync(
+        string groupId, string topic, KafkaOffsetTarget target, IEnumerable<int>? partitions = null, CancellationToken cancellationToken = default) =>
+        _reset.ResetAsync(groupId, topic, target, partitions, cancellationToken);
 
-    /// <summary>
-    /// Whether <paramref name="error"/> means the broker does not serve the request at all rather
-    /// than refusing this one: no such API (the mock cluster after a controller id is set), no
-    /// controller to send it to (the mock cluster otherwise), or no authorizer for ACLs.
-    /// </summary>
-    internal static bool IsNotSupported(Error error) =>
-        error.Code is ErrorCode.Local_UnsupportedFeature or ErrorCode.UnsupportedVersion or ErrorCode.SecurityDisabled
-        || (error.Code == ErrorCode.Local_TimedOut && error.Reason.Contains("waiting for controller", StringComparison.OrdinalIgnoreCase));
+    public Task<IReadOnlyList<KafkaGroupListing>> ListGroupsAsync(CancellationToken cancellationToken = default) => _groups.ListAsync(cancellationToken);
+
+    public Task<IReadOnlyList<KafkaGroupDescription>> DescribeGroupsAsync(IEnumerable<string> groupIds, CancellationToken cancellationToken = default) =>
+        _groups.DescribeAsync(groupIds, cancellationToken);
+
+    public void Dispose() => _admin.Dispose();
 
     /// <summary>Copies the request once, rejecting null items and (where <paramref name="topicOf"/> names one) invalid topic names.</summary>
     internal static List<T> Materialize<T>(IEnumerable<T> items, string parameter, Func<T, string?> topicOf)
@@ -207,89 +207,22 @@ internal sealed class KafkaAdminApi(KafkaClientFactory clients, ILoggerFactory l
     {
         if (topics.Count > 0)
         {
-            AdminLog.Succeeded(_logger, operation, string.Join(", ", topics));
+            _admin.Succeeded(operation, string.Join(", ", topics));
         }
 
         return topics.ConvertAll(t => new KafkaTopicResult(t, null));
     }
 
-    /// <summary>Runs a per-topic operation; per-topic failures become one <see cref="KafkaTopicOperationException"/> listing every topic.</summary>
-    private async Task<T> TopicOperationAsync<T>(
-        string operation,
-        IReadOnlyList<string> topics,
-        Func<IAdminClient, Task<T>> call,
-        Func<KafkaException, IEnumerable<(string Topic, Error Error)>?> reports,
-        CancellationToken cancellationToken) =>
-        await InvokeAsync(operation, call, e => reports(e) is { } r ? TopicFailures(operation, topics, r, e) : null, cancellationToken).ConfigureAwait(false);
-
-    private Exception TopicFailures(string operation, IReadOnlyList<string> topics, IEnumerable<(string Topic, Error Error)> reports, KafkaException e)
-    {
-        var errors = new Dictionary<string, Error>(StringComparer.Ordinal);
-        foreach (var (topic, error) in reports)
-        {
-            if (error is { IsError: true })
-            {
-                errors[topic] = error;
-            }
-        }
-
-        if (errors.Values.FirstOrDefault(IsNotSupported) is { } unsupported)
-        {
-            return NotSupported(operation, unsupported, e);
-        }
-
-        var results = topics.Select(t => new KafkaTopicResult(t, errors.GetValueOrDefault(t))).ToList();
-        var failure = new KafkaTopicOperationException(operation, results, e);
-        AdminLog.Failed(_logger, operation, failure.Message);
-        return failure;
-    }
-
     private Exception AclFailures(string operation, List<KafkaAcl> acls, List<Error> errors, KafkaException e)
     {
         var failed = acls.Zip(errors).Where(p => p.Second is { IsError: true }).ToList();
-        if (failed.Select(p => p.Second).FirstOrDefault(IsNotSupported) is { } unsupported)
+        if (failed.Select(p => p.Second).FirstOrDefault(AdminClientInvoker.IsNotSupported) is { } unsupported)
         {
-            return NotSupported(operation, unsupported, e);
+            return _admin.NotSupported(operation, unsupported, e);
         }
 
         var message = $"{operation} failed for {failed.Count} of {acls.Count} ACL(s): {string.Join("; ", failed.Select(p => $"{p.First}: {p.Second.Code} ({p.Second.Reason})"))}.";
-        AdminLog.Failed(_logger, operation, message);
-        return new KafkaAdminException(operation, failed.Count > 0 ? failed[0].Second : e.Error, message, e);
-    }
-
-    private KafkaAdminNotSupportedException NotSupported(string operation, Error error, Exception inner)
-    {
-        AdminLog.NotSupported(_logger, operation, error.Code, error.Reason);
-        return new KafkaAdminNotSupportedException(operation, error, inner);
-    }
-
-    /// <summary>
-    /// Calls the admin client and turns every failure into a clear exception: the operation's own
-    /// per-item report when <paramref name="perItem"/> recognises it, otherwise not supported or failed.
-    /// </summary>
-    private async Task<T> InvokeAsync<T>(string operation, Func<IAdminClient, Task<T>> call, Func<KafkaException, Exception?> perItem, CancellationToken cancellationToken)
-    {
-        var client = Client();
-        try
-        {
-            return await call(client).WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (KafkaException e)
-        {
-            if (perItem(e) is { } specific)
-            {
-                throw specific;
-            }
-
-            if (IsNotSupported(e.Error))
-            {
-                throw NotSupported(operation, e.Error, e);
-            }
-
-            var message = $"{operation} failed: {e.Error.Code} ({e.Error.Reason}).";
-            AdminLog.Failed(_logger, operation, message);
-            throw new KafkaAdminException(operation, e.Error, message, e);
-        }
+        return _admin.Failed(operation, failed.Count > 0 ? failed[0].Second : e.Error, message, e);
     }
 
     /// <summary>Topic configurations, or null when the broker does not serve DescribeConfigs.</summary>
@@ -297,9 +230,9 @@ internal sealed class KafkaAdminApi(KafkaClientFactory clients, ILoggerFactory l
     {
         try
         {
-            var results = await InvokeAsync(
+            var results = await _admin.InvokeAsync(
                 "DescribeConfigs",
-                c => c.DescribeConfigsAsync(topics.Select(t => new ConfigResource { Type = ResourceType.Topic, Name = t }), new DescribeConfigsOptions { RequestTimeout = _timeout }),
+                c => c.DescribeConfigsAsync(topics.Select(t => new ConfigResource { Type = ResourceType.Topic, Name = t }), new DescribeConfigsOptions { RequestTimeout = _admin.Timeout }),
                 _ => null,
                 cancellationToken).ConfigureAwait(false);
             return results.ToDictionary(
@@ -310,27 +243,6 @@ internal sealed class KafkaAdminApi(KafkaClientFactory clients, ILoggerFactory l
         catch (KafkaAdminNotSupportedException)
         {
             return null;
-        }
-    }
-
-    /// <summary>The admin client, or null while no request needed one.</summary>
-    internal IAdminClient? ClientIfCreated
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _client;
-            }
-        }
-    }
-
-    private IAdminClient Client()
-    {
-        lock (_lock)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            return _client ??= clients.CreateAdminClient();
         }
     }
 }

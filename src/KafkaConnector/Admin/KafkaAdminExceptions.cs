@@ -55,8 +55,8 @@ public sealed class KafkaTopicOperationException : KafkaAdminException
 
 /// <summary>
 /// The broker does not serve an admin operation: it does not implement the request (the embedded
-/// test broker, librdkafka's mock cluster, implements no topic or ACL administration), reports no
-/// controller, or has no authorizer for ACLs. Nothing was changed.
+/// test broker, librdkafka's mock cluster, implements no topic or ACL administration and no group
+/// listing or description), reports no controller, or has no authorizer for ACLs. Nothing was changed.
 /// </summary>
 public sealed class KafkaAdminNotSupportedException : NotSupportedException
 {
@@ -69,16 +69,24 @@ public sealed class KafkaAdminNotSupportedException : NotSupportedException
         Error = error;
     }
 
+    /// <summary>Creates the exception with <paramref name="advice"/> saying what to do instead.</summary>
+    internal KafkaAdminNotSupportedException(string operation, Error error, string advice, Exception? innerException)
+        : base(Describe(operation, error, advice), innerException)
+    {
+        Operation = operation;
+        Error = error;
+    }
+
     /// <summary>The operation, e.g. <c>CreateTopics</c>.</summary>
     public string Operation { get; }
 
     /// <summary>The error the client or broker reported.</summary>
     public Error Error { get; }
 
-    private static string Describe(string operation, Error error)
+    private static string Describe(string operation, Error error, string? advice = null)
     {
         ArgumentNullException.ThrowIfNull(error);
-        var advice = error.Code == ErrorCode.SecurityDisabled
+        advice ??= error.Code == ErrorCode.SecurityDisabled
             ? "Configure an authorizer on the brokers (authorizer.class.name) to manage ACLs."
             : "The embedded test broker (librdkafka's mock cluster) has no admin protocol for topics, configs and ACLs: "
               + "create topics there with EmbeddedKafkaCluster.CreateTopic or by producing to them, and run admin operations against a real Kafka cluster "

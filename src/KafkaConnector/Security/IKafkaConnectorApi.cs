@@ -10,7 +10,7 @@ namespace KafkaConnector.Security;
 /// each call checked first. The caller is the <see cref="ClaimsPrincipal"/> every method takes; the
 /// <see cref="IKafkaPermissionEvaluator"/> decides whether it may perform the method's
 /// <see cref="KafkaConnectorAction"/> on each resource the call touches (topics, pattern, ACL
-/// topics), and the call reaches Kafka only when every resource is allowed. Otherwise it throws
+/// topics, consumer groups), and the call reaches Kafka only when every resource is allowed. Otherwise it throws
 /// <see cref="KafkaPermissionDeniedException"/> and nothing is sent, created or changed. Every
 /// decision is logged (event ids 3000–3002) and every refusal counted
 /// (<c>kafkaconnector.permission.denied</c>). Register it with <c>AddPermissions()</c>.
@@ -78,4 +78,21 @@ public interface IKafkaConnectorApi
     /// </summary>
     /// <exception cref="KafkaPermissionDeniedException">The caller may not list those ACLs.</exception>
     Task<IReadOnlyList<KafkaAcl>> ListAclsAsync(ClaimsPrincipal principal, KafkaAclFilter? filter = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Checks <see cref="KafkaConnectorAction.GroupDescribe"/> on the group, then lists its offsets and lag (<see cref="IKafkaAdminApi.ListGroupOffsetsAsync"/>).</summary>
+    /// <exception cref="KafkaPermissionDeniedException">The caller may not describe the group; nothing was sent.</exception>
+    Task<IReadOnlyList<KafkaGroupPartitionOffset>> ListGroupOffsetsAsync(ClaimsPrincipal principal, string groupId, IEnumerable<string>? topics = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Checks <see cref="KafkaConnectorAction.GroupReset"/> on the group, then resets its offsets (<see cref="IKafkaAdminApi.ResetGroupOffsetsAsync"/>).</summary>
+    /// <exception cref="KafkaPermissionDeniedException">The caller may not reset the group; nothing was changed.</exception>
+    Task<IReadOnlyList<KafkaGroupOffsetChange>> ResetGroupOffsetsAsync(
+        ClaimsPrincipal principal, string groupId, string topic, KafkaOffsetTarget target, IEnumerable<int>? partitions = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Checks <see cref="KafkaConnectorAction.GroupList"/> on <c>*</c>, then lists the cluster's consumer groups (<see cref="IKafkaAdminApi.ListGroupsAsync"/>).</summary>
+    /// <exception cref="KafkaPermissionDeniedException">The caller may not list groups.</exception>
+    Task<IReadOnlyList<KafkaGroupListing>> ListGroupsAsync(ClaimsPrincipal principal, CancellationToken cancellationToken = default);
+
+    /// <summary>Checks <see cref="KafkaConnectorAction.GroupDescribe"/> on every group, then describes them (<see cref="IKafkaAdminApi.DescribeGroupsAsync"/>).</summary>
+    /// <exception cref="KafkaPermissionDeniedException">The caller may not describe one of the groups; nothing was sent.</exception>
+    Task<IReadOnlyList<KafkaGroupDescription>> DescribeGroupsAsync(ClaimsPrincipal principal, IEnumerable<string> groupIds, CancellationToken cancellationToken = default);
 }

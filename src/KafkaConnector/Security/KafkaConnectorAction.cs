@@ -2,7 +2,8 @@ namespace KafkaConnector.Security;
 
 /// <summary>
 /// What a caller of <see cref="IKafkaConnectorApi"/> asks to do. Each call is checked for one
-/// action on one or more resources (topics, or connector names for connector actions) by the
+/// action on one or more resources (topics, consumer group ids for group actions, or connector
+/// names for connector actions) by the
 /// <see cref="IKafkaPermissionEvaluator"/>. Configuration names actions by these names.
 /// </summary>
 public enum KafkaConnectorAction
@@ -48,4 +49,13 @@ public enum KafkaConnectorAction
 
     /// <summary>Change a Kafka Connect connector: configuration, pause, resume, restart.</summary>
     ConnectorUpdate,
+
+    /// <summary>Read a consumer group's description, committed offsets and lag (the resource is the group id).</summary>
+    GroupDescribe,
+
+    /// <summary>List the cluster's consumer groups (the resource is <c>*</c>).</summary>
+    GroupList,
+
+    /// <summary>Reset a consumer group's committed offsets (the resource is the group id).</summary>
+    GroupReset,
 }

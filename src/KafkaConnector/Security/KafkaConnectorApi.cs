@@ -3,6 +3,7 @@ using Confluent.Kafka.Admin;
 using KafkaConnector.Admin;
 using KafkaConnector.Consumers;
 using KafkaConnector.Messages;
+using KafkaConnector.Producers;
 
 namespace KafkaConnector.Security;
 
@@ -93,6 +94,39 @@ internal sealed class KafkaConnectorApi(IKafkaConnectorSystemApi system, IKafkaA
     {
         await _gate.DemandAsync(principal, KafkaConnectorAction.AclList, Resource(filter?.Topic, filter?.PatternType ?? ResourcePatternType.Any), cancellationToken).ConfigureAwait(false);
         return await _admin.ListAclsAsync(filter, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<KafkaGroupPartitionOffset>> ListGroupOffsetsAsync(
+        ClaimsPrincipal principal, string groupId, IEnumerable<string>? topics = null, CancellationToken cancellationToken = default)
+    {
+        GroupInput.ValidateGroupId(groupId, nameof(groupId));
+        var list = GroupInput.Topics(topics, nameof(topics));
+        await _gate.DemandAsync(principal, KafkaConnectorAction.GroupDescribe, groupId, cancellationToken).ConfigureAwait(false);
+        return await _admin.ListGroupOffsetsAsync(groupId, list, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<KafkaGroupOffsetChange>> ResetGroupOffsetsAsync(
+        ClaimsPrincipal principal, string groupId, string topic, KafkaOffsetTarget target, IEnumerable<int>? partitions = null, CancellationToken cancellationToken = default)
+    {
+        GroupInput.ValidateGroupId(groupId, nameof(groupId));
+        MessageValidator.ValidateTopicName(topic, nameof(topic));
+        ArgumentNullException.ThrowIfNull(target);
+        var list = GroupInput.Partitions(partitions, nameof(partitions));
+        await _gate.DemandAsync(principal, KafkaConnectorAction.GroupReset, groupId, cancellationToken).ConfigureAwait(false);
+        return await _admin.ResetGroupOffsetsAsync(groupId, topic, target, list, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<KafkaGroupListing>> ListGroupsAsync(ClaimsPrincipal principal, CancellationToken cancellationToken = default)
+    {
+        await _gate.DemandAsync(principal, KafkaConnectorAction.GroupList, PermissionRule.Everything, cancellationToken).ConfigureAwait(false);
+        return await _admin.ListGroupsAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<KafkaGroupDescription>> DescribeGroupsAsync(ClaimsPrincipal principal, IEnumerable<string> groupIds, CancellationToken cancellationToken = default)
+    {
+        var list = GroupInput.GroupIds(groupIds, nameof(groupIds));
+        await _gate.DemandAsync(principal, KafkaConnectorAction.GroupDescribe, list, cancellationToken).ConfigureAwait(false);
+        return await _admin.DescribeGroupsAsync(list, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -30,4 +30,16 @@ public sealed class AdminProblemsTests
         Assert.Equal(501, AdminProblems.Map(new KafkaAdminNotSupportedException("CreateAcls", new Error(ErrorCode.Local_UnsupportedFeature))).Status);
         Assert.Equal(400, AdminProblems.Map(new ArgumentException("bad")).Status);
     }
+
+    [Fact]
+    public void An_active_group_is_a_conflict_even_though_it_is_an_admin_failure()
+    {
+        var active = new KafkaGroupActiveException("ResetGroupOffsets", "billing", null, new Error(ErrorCode.UnknownMemberId));
+
+        var (status, detail) = AdminProblems.Map(active);
+
+        Assert.Equal(409, status);
+        Assert.Equal(active.Message, detail);
+        Assert.Equal(502, AdminProblems.Map(new KafkaAdminException("ResetGroupOffsets", new Error(ErrorCode.GroupCoordinatorNotAvailable), "failed")).Status);
+    }
 }

@@ -126,7 +126,7 @@ public sealed class KafkaAdminApiTests(KafkaFixture fixture)
     [InlineData(ErrorCode.TopicAlreadyExists, "exists", false)]
     [InlineData(ErrorCode.TopicAuthorizationFailed, "denied", false)]
     public void IsNotSupported_SeparatesMissingAdminSupportFromRefusals(ErrorCode code, string reason, bool notSupported) =>
-        Assert.Equal(notSupported, KafkaAdminApi.IsNotSupported(new Error(code, reason)));
+        Assert.Equal(notSupported, AdminClientInvoker.IsNotSupported(new Error(code, reason)));
 
     [Fact]
     public async Task RealCluster_CreatesDescribesAltersAndDeletesTopics_ReportingPartialFailure()

@@ -76,6 +76,18 @@ public sealed class KafkaConnectorApiPermissionMatrixTests(KafkaFixture fixture)
         ["ListAclsAsync(ClaimsPrincipal, KafkaAclFilter, CancellationToken)"] = new(
             KafkaConnectorAction.AclList, c => c.Topic, "IKafkaAdminApi.ListAclsAsync",
             (c, p) => c.Api.ListAclsAsync(p, new KafkaAclFilter { Topic = c.Topic }, c.Ct)),
+        ["ListGroupOffsetsAsync(ClaimsPrincipal, String, IEnumerable<String>, CancellationToken)"] = new(
+            KafkaConnectorAction.GroupDescribe, c => c.Group, "IKafkaAdminApi.ListGroupOffsetsAsync",
+            (c, p) => c.Api.ListGroupOffsetsAsync(p, c.Group, [c.Topic], c.Ct)),
+        ["ResetGroupOffsetsAsync(ClaimsPrincipal, String, String, KafkaOffsetTarget, IEnumerable<Int32>, CancellationToken)"] = new(
+            KafkaConnectorAction.GroupReset, c => c.Group, "IKafkaAdminApi.ResetGroupOffsetsAsync",
+            (c, p) => c.Api.ResetGroupOffsetsAsync(p, c.Group, c.Topic, KafkaOffsetTarget.Earliest, [0], c.Ct)),
+        ["ListGroupsAsync(ClaimsPrincipal, CancellationToken)"] = new(
+            KafkaConnectorAction.GroupList, _ => "*", "IKafkaAdminApi.ListGroupsAsync",
+            (c, p) => c.Api.ListGroupsAsync(p, c.Ct)),
+        ["DescribeGroupsAsync(ClaimsPrincipal, IEnumerable<String>, CancellationToken)"] = new(
+            KafkaConnectorAction.GroupDescribe, c => c.Group, "IKafkaAdminApi.DescribeGroupsAsync",
+            (c, p) => c.Api.DescribeGroupsAsync(p, [c.Group], c.Ct)),
     };
 
     private readonly KafkaTestCluster _cluster = fixture.Cluster;

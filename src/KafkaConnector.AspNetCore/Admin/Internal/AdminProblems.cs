@@ -10,7 +10,7 @@ namespace KafkaConnector.AspNetCore.Admin.Internal;
 
 /// <summary>
 /// Wraps every admin endpoint: exceptions become ProblemDetails
-/// (denied 403, bad input 400, missing topic 404, existing topic 409, unsupported 501, Kafka 502).
+/// (denied 403, bad input 400, missing topic 404, existing topic or active group 409, unsupported 501, Kafka 502).
 /// </summary>
 internal sealed class AdminProblems : IEndpointFilter
 {
@@ -36,6 +36,7 @@ internal sealed class AdminProblems : IEndpointFilter
         KafkaTopicOperationException t when t.Failures.All(f => f.Error?.Code == ErrorCode.TopicAlreadyExists) => (StatusCodes.Status409Conflict, e.Message),
         KafkaTopicOperationException t when t.Failures.All(f => f.Error?.Code == ErrorCode.UnknownTopicOrPart) => (StatusCodes.Status404NotFound, e.Message),
         KafkaTopicOperationException => (StatusCodes.Status400BadRequest, e.Message),
+        KafkaGroupActiveException => (StatusCodes.Status409Conflict, e.Message),
         KafkaAdminNotSupportedException => (StatusCodes.Status501NotImplemented, e.Message),
         KafkaAdminException => (StatusCodes.Status502BadGateway, e.Message),
         ArgumentException or BadHttpRequestException or System.Text.Json.JsonException => (StatusCodes.Status400BadRequest, e.Message),
@@ -46,7 +47,10 @@ internal sealed class AdminProblems : IEndpointFilter
         _ => (StatusCodes.Status500InternalServerError, "The request failed; the server's log has the details."),
     };
 
-    private static Dictionary<string, object?>? Extensions(Exception e) => e is KafkaTopicOperationException t
-        ? new() { ["results"] = t.Results.Select(r => new { topic = r.Topic, error = r.Error?.Code.ToString(), reason = r.Error?.Reason }).ToArray() }
-        : null;
+    private static Dictionary<string, object?>? Extensions(Exception e) => e switch
+    {
+        KafkaTopicOperationException t => new() { ["results"] = t.Results.Select(r => new { topic = r.Topic, error = r.Error?.Code.ToString(), reason = r.Error?.Reason }).ToArray() },
+        KafkaGroupActiveException g => new() { ["groupId"] = g.GroupId, ["members"] = g.Members?.Select(m => m.MemberId).ToArray() },
+        _ => null,
+    };
 }
