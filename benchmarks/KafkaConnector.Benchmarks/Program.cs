@@ -1,6 +1,6 @@
 // The benchmark harness: the raw Confluent.Kafka client and the connector, side by side in one
 // process and one run (docs/performance.md).
-//   kafkaconnector-bench [--quick] [--reps N] [--only produce,dispatch,parallel,latency] [--out DIR]
+//   kafkaconnector-bench [--quick] [--reps N] [--only produce,dispatch,batch,parallel,latency] [--out DIR]
 //                        [--set KafkaConnector:KEY=VALUE]... [--node-logs]
 // Runs on the embedded broker, or on KAFKA_BOOTSTRAP_SERVERS when it is set. Prints the results
 // table on stdout (progress goes to stderr) and writes DIR/results.json and DIR/throughput.svg.
@@ -18,7 +18,7 @@ int? repetitions = null;
 var overrides = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
 var nodeLogs = false;
 var output = Path.Combine("artifacts", "bench");
-string[] groups = ["produce", "dispatch", "parallel", "latency"];
+string[] groups = ["produce", "dispatch", "batch", "parallel", "latency"];
 var only = groups.ToHashSet(StringComparer.Ordinal);
 for (var i = 0; i < args.Length; i++)
 {
@@ -93,6 +93,7 @@ try
             {
                 "produce" => new ProduceScenarios(clients, settings).RunAsync(rows, allocations, cancel.Token),
                 "dispatch" => new DispatchScenarios(clients, settings).RunNoOpAsync(rows, allocations, cancel.Token),
+                "batch" => new DispatchScenarios(clients, settings).RunBatchAsync(rows, cancel.Token),
                 "parallel" => new DispatchScenarios(clients, settings).RunParallelAsync(rows, cancel.Token),
                 _ => new LatencyScenarios(clients, settings).RunAsync(rows, cancel.Token),
             });
@@ -140,6 +141,6 @@ static int Usage(string? error)
         Console.Error.WriteLine($"kafkaconnector-bench: {error}");
     }
 
-    Console.Error.WriteLine("usage: kafkaconnector-bench [--quick] [--reps N] [--only produce,dispatch,parallel,latency] [--out DIR] [--set KafkaConnector:KEY=VALUE]... [--node-logs]");
+    Console.Error.WriteLine("usage: kafkaconnector-bench [--quick] [--reps N] [--only produce,dispatch,batch,parallel,latency] [--out DIR] [--set KafkaConnector:KEY=VALUE]... [--node-logs]");
     return error is null ? 0 : 2;
 }

@@ -67,6 +67,29 @@ internal sealed class ArrivalClock
 
     public Task Done => _done.Task;
 
+    /// <summary><paramref name="count"/> messages at once (a batch).</summary>
+    public void Arrived(int count)
+    {
+        var after = Interlocked.Add(ref _count, count);
+        var before = after - count;
+        if (before == 0)
+        {
+            _firstTicks = Stopwatch.GetTimestamp();
+        }
+
+        if (before < _windowStart && after >= _windowStart)
+        {
+            _allocAtWindowStart = GC.GetTotalAllocatedBytes(precise: true);
+        }
+
+        if (before < _target && after >= _target)
+        {
+            _lastTicks = Stopwatch.GetTimestamp();
+            _allocAtEnd = GC.GetTotalAllocatedBytes(precise: true);
+            _done.TrySetResult();
+        }
+    }
+
     public void Arrived()
     {
         var n = Interlocked.Increment(ref _count);

@@ -29,6 +29,7 @@ internal sealed class DispatchScenarios(ClientSettings clients, BenchSettings se
     /// data and never waits. Measured with 500 ms in docs/performance.md.
     /// </summary>
     private const int FetchWaitMaxMs = 50;
+    private const int BatchSize = 500;
     private const string SlowPanel = "Receivers that take 1 ms per message (raw: one at a time)";
 
     /// <summary>No-op receivers: what the dispatcher costs on top of the consumer.</summary>
@@ -51,6 +52,30 @@ internal sealed class DispatchScenarios(ClientSettings clients, BenchSettings se
             cancellationToken);
         rows.Add(ProduceScenarios.Throughput("consume/dispatch 100 B, no-op receiver", results, "raw", "connector", "≥ 0.90× raw", 0.90));
         allocations.Add(ProduceScenarios.Allocation("consume/dispatch 100 B, no-op receiver", results, "raw", "connector"));
+    }
+
+    /// <summary>
+    /// No-op batch receivers (batches of <see cref="BatchSize"/>, or what arrived within 100 ms): what
+    /// batch dispatch costs on top of the consumer; same topic, same raw loop as the no-op scenario.
+    /// </summary>
+    public async Task RunBatchAsync(List<ResultRow> rows, CancellationToken cancellationToken)
+    {
+        var count = settings.DispatchMessages;
+        var results = await Alternation.RunAsync(
+            "consume/batch 100 B",
+            settings,
+            (warmup, ct) => PrefillAsync("batch", count, keys: 1024, ct),
+            [
+                new Side<Prefilled>("raw", (topic, _) => RawLoopAsync(topic, work: null)),
+                new Side<Prefilled>("connector batches", (topic, ct) => NodeAsync(topic, o => { }, clock => new CountingBatchReceiver(clock), ct)),
+                new Side<Prefilled>("connector batches, own group", (topic, ct) => NodeAsync(topic, o => { }, clock => new CountingBatchReceiver(clock) { Group = clients.Broker.NewName("batch") }, ct)),
+            ],
+            topic => clients.Broker.DeleteTopicsAsync(topic.Name),
+            m => string.Create(CultureInfo.InvariantCulture, $"{m["rate"],9:N0} msg/s from start ({m["steady"]:N0} msg/s from the first message, first after {m["first_ms"]:N0} ms)"),
+            warmup: true,
+            cancellationToken);
+        rows.Add(ProduceScenarios.Throughput($"consume 100 B, no-op batch receiver ({BatchSize} per batch)", results, "raw", "connector batches", "≥ 0.95× raw", 0.95));
+        rows.Add(ProduceScenarios.Throughput($"consume 100 B, no-op batch receiver ({BatchSize} per batch) in a group of its own", results, "raw", "connector batches, own group", "≥ 0.95× raw", 0.95));
     }
 
     /// <summary>
@@ -199,7 +224,7 @@ internal sealed class DispatchScenarios(ClientSettings clients, BenchSettings se
     /// and stops when the receiver has seen every message. The node reads from the start of the
     /// topic (auto.offset.reset=earliest), as the raw loop does.
     /// </summary>
-    private async Task<Measurement> NodeAsync(Prefilled topic, Action<KafkaConnector.Configuration.KafkaConnectorOptions> configure, Func<ArrivalClock, IKafkaMessageReceiver> receiver, CancellationToken cancellationToken)
+    private async Task<Measurement> NodeAsync(Prefilled topic, Action<KafkaConnector.Configuration.KafkaConnectorOptions> configure, Func<ArrivalClock, object> receiver, CancellationToken cancellationToken)
     {
         var clock = new ArrivalClock(topic.Count);
         var layer = BenchBroker.NewLayer();
@@ -232,10 +257,19 @@ internal sealed class DispatchScenarios(ClientSettings clients, BenchSettings se
         }
     }
 
-    private static void Register(IKafkaConnectorBuilder connector, IKafkaMessageReceiver instance, string topic)
+    private static void Register(IKafkaConnectorBuilder connector, object instance, string topic)
     {
         switch (instance)
         {
+            case CountingBatchReceiver batch:
+                connector.AddBatchReceiver<CountingBatchReceiver>(topic, BatchSize, TimeSpan.FromMilliseconds(100), configure: r =>
+                {
+                    if (batch.Group is { } group)
+                    {
+                        r.InGroup(group);
+                    }
+                });
+                break;
             case CountingReceiver:
                 connector.AddReceiver<CountingReceiver>(topic);
                 break;

@@ -25,6 +25,19 @@ internal sealed class CountingReceiver(ArrivalClock clock) : IKafkaMessageReceiv
     }
 }
 
+/// <summary>A batch receiver with a no-op body that only counts.</summary>
+internal sealed class CountingBatchReceiver(ArrivalClock clock) : IKafkaBatchReceiver
+{
+    /// <summary>The group it shares its work in, or null for the node's.</summary>
+    public string? Group { get; init; }
+
+    public Task ReceiveAsync(IReadOnlyList<KafkaMessage> messages, CancellationToken cancellationToken)
+    {
+        clock.Arrived(messages.Count);
+        return Task.CompletedTask;
+    }
+}
+
 /// <summary>A receiver that awaits 1 ms of work (<see cref="SimulatedWork"/>), then counts.</summary>
 internal sealed class SlowReceiver(ArrivalClock clock) : IKafkaMessageReceiver
 {

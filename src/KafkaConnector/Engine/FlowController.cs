@@ -25,6 +25,10 @@ internal sealed class FlowController(int totalLimit, int partitionLimit, Func<To
     private readonly List<TopicPartition> _toResume = [];
     private readonly HashSet<TopicPartition> _held = [];
     private Func<TopicPartition, bool>? _suspended;
+    private readonly int _configuredTotal = totalLimit;
+    private readonly int _configuredPartition = partitionLimit;
+    private int _totalLimit = totalLimit;
+    private int _partitionLimit = partitionLimit;
     private bool _overTotal;
     private bool _dirty;
     private long _nextScan;
@@ -35,6 +39,17 @@ internal sealed class FlowController(int totalLimit, int partitionLimit, Func<To
         Unknown,
         Running,
         Paused,
+    }
+
+    /// <summary>
+    /// Raises the limits to at least <paramref name="total"/> and <paramref name="partition"/> (never below
+    /// the configured ones): a consumer with batch receivers keeps whole batches in flight. Poll thread.
+    /// </summary>
+    public void AtLeast(int total, int partition)
+    {
+        _totalLimit = Math.Max(_configuredTotal, total);
+        _partitionLimit = Math.Max(_configuredPartition, partition);
+        _dirty = true;
     }
 
     /// <summary>Partitions paused now.</summary>
@@ -96,7 +111,7 @@ internal sealed class FlowController(int totalLimit, int partitionLimit, Func<To
     public void Reconsider() => _dirty = true;
 
     /// <summary>Whether the total or the partition just read (<paramref name="lastPartitionLoad"/>) is at its limit: then flow control must run before more is read.</summary>
-    public bool AtLimit(int total, int lastPartitionLoad) => total >= totalLimit || lastPartitionLoad >= partitionLimit;
+    public bool AtLimit(int total, int lastPartitionLoad) => total >= _totalLimit || lastPartitionLoad >= _partitionLimit;
 
     /// <summary>Keeps <paramref name="partition"/> paused until <see cref="Release"/> or its revocation; the next <see cref="Apply"/> pauses it. Exempt partitions are never held.</summary>
     public void Hold(TopicPartition partition)
@@ -124,7 +139,7 @@ internal sealed class FlowController(int totalLimit, int partitionLimit, Func<To
     /// </summary>
     public bool IsDue(int total, int lastPartitionLoad, int rescanMs = 10)
     {
-        if (_dirty || total >= totalLimit || lastPartitionLoad >= partitionLimit)
+        if (_dirty || total >= _totalLimit || lastPartitionLoad >= _partitionLimit)
         {
             return true;
         }
@@ -151,7 +166,7 @@ internal sealed class FlowController(int totalLimit, int partitionLimit, Func<To
     /// <returns>How many partitions were paused and resumed.</returns>
     public (int Paused, int Resumed) Apply(IPartitionPauser consumer, int total, Func<TopicPartition, int> unfinished)
     {
-        _overTotal = _overTotal ? total > totalLimit / 2 : total >= totalLimit;
+        _overTotal = _overTotal ? total > _totalLimit / 2 : total >= _totalLimit;
         _dirty = false;
         foreach (var (partition, state) in _partitions)
         {
@@ -187,11 +202,11 @@ internal sealed class FlowController(int totalLimit, int partitionLimit, Func<To
     /// </summary>
     public bool WouldPause(int total, Func<TopicPartition, int> unfinished)
     {
-        var overTotal = _overTotal ? total > totalLimit / 2 : total >= totalLimit;
+        var overTotal = _overTotal ? total > _totalLimit / 2 : total >= _totalLimit;
         foreach (var (partition, state) in _partitions)
         {
             // A hold pauses at once in Apply: it does not wait for work to drain.
-            if (state != State.Paused && !exempt(partition) && !_held.Contains(partition) && _suspended?.Invoke(partition) != true && (overTotal || unfinished(partition) >= partitionLimit))
+            if (state != State.Paused && !exempt(partition) && !_held.Contains(partition) && _suspended?.Invoke(partition) != true && (overTotal || unfinished(partition) >= _partitionLimit))
             {
                 return true;
             }
@@ -213,7 +228,7 @@ internal sealed class FlowController(int totalLimit, int partitionLimit, Func<To
         }
 
         var load = unfinished(partition);
-        var paused = state == State.Paused ? load > partitionLimit / 2 : load >= partitionLimit;
+        var paused = state == State.Paused ? load > _partitionLimit / 2 : load >= _partitionLimit;
         return paused ? State.Paused : State.Running;
     }
 

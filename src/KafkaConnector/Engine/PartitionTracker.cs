@@ -21,6 +21,7 @@ internal sealed class PartitionTracker
     private long _watermark = Offset.Unset.Value;
     private long _committed = Offset.Unset.Value;
     private long _readUpTo = Offset.Unset.Value;
+    private int _collecting;
     private int _outstanding;
     private int _faulted;
     private volatile bool _revoked;
@@ -42,15 +43,22 @@ internal sealed class PartitionTracker
     /// <summary>Work items dispatched and not yet finished or dropped (any thread).</summary>
     public int Outstanding => Volatile.Read(ref _outstanding);
 
-    /// <summary>Offsets read and not yet committable (unfinished, or finished behind an unfinished one): what the partition holds in memory. Poll thread.</summary>
+    /// <summary>
+    /// Offsets read and not yet committable (unfinished, or finished behind an unfinished one): the load
+    /// flow control weighs, so batches still being filled (<see cref="Collecting"/>) are left out, as they
+    /// wait for more messages rather than for a receiver. Poll thread.
+    /// </summary>
     public int Unfinished
     {
         get
         {
             Advance();
-            return _pending.Count;
+            return _pending.Count - _collecting;
         }
     }
+
+    /// <summary>Poll thread: <paramref name="count"/> more (or, negative, fewer) offsets sit in batches not handed over yet.</summary>
+    public void Collecting(int count) => _collecting += count;
 
     /// <summary>Offsets read and not yet committable, each counted once (a message with several receivers or batches too). Poll thread.</summary>
     public long UnfinishedOffsets => _readUpTo < 0 ? 0 : Math.Max(0, _readUpTo - Watermark);

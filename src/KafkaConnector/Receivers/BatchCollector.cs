@@ -8,7 +8,7 @@ namespace KafkaConnector.Receivers;
 /// handed to the scheduler when it is full, when its time bound since its first message passed, or
 /// when the partition may be revoked or the dispatcher stops (then its work is dropped uncommitted).
 /// </summary>
-internal sealed class BatchCollector(DispatchWork work, Action<DispatchWork.BatchItem> schedule)
+internal sealed class BatchCollector(Action<DispatchWork.BatchItem> schedule)
 {
     private readonly Dictionary<(ReceiverRegistration Receiver, PartitionTracker Tracker), (DispatchWork.BatchItem Batch, long Due)> _open = [];
     private long _earliestDue = long.MaxValue;
@@ -23,12 +23,12 @@ internal sealed class BatchCollector(DispatchWork work, Action<DispatchWork.Batc
             var key = (receiver, tracker);
             if (_open.TryGetValue(key, out var open))
             {
-                work.AddToBatch(open.Batch, message);
+                DispatchWork.AddToBatch(open.Batch, message);
             }
             else
             {
                 var due = Environment.TickCount64 + (long)receiver.Batch!.MaxWait.TotalMilliseconds;
-                open = (work.OpenBatch(receiver, message, tracker), due);
+                open = (DispatchWork.OpenBatch(receiver, message, tracker), due);
                 _open[key] = open;
                 _earliestDue = Math.Min(_earliestDue, due);
             }

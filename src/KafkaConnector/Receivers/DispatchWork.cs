@@ -44,22 +44,32 @@ internal sealed class DispatchWork(ReceiverInvoker invoker, KafkaConnectorMetric
         return item;
     }
 
-    /// <summary>Opens a batch of <paramref name="receiver"/> on the partition of <paramref name="tracker"/> with its first message.</summary>
-    public BatchItem OpenBatch(ReceiverRegistration receiver, KafkaMessage first, PartitionTracker tracker)
+    /// <summary>
+    /// Opens a batch of <paramref name="receiver"/> on the partition of <paramref name="tracker"/> with its
+    /// first message. Until it is handed over (<see cref="Handing"/>) its messages count as collected, not in flight.
+    /// </summary>
+    public static BatchItem OpenBatch(ReceiverRegistration receiver, KafkaMessage first, PartitionTracker tracker)
     {
         var batch = tracker.Track(new BatchItem(first, receiver, tracker));
-        Interlocked.Increment(ref _inFlight);
-        receiver.Dispatched();
+        tracker.Collecting(1);
         return batch;
     }
 
     /// <summary>Adds a later message of the same partition to an open batch: it commits when the batch does.</summary>
-    public void AddToBatch(BatchItem batch, KafkaMessage message)
+    public static void AddToBatch(BatchItem batch, KafkaMessage message)
     {
         batch.Tracker.TrackMore(message.Offset ?? -1, batch);
+        batch.Tracker.Collecting(1);
         batch.Messages.Add(message);
-        Interlocked.Increment(ref _inFlight);
-        batch.Targets[0].Dispatched();
+    }
+
+    /// <summary>Poll thread: the batch goes to the scheduler; its messages are in flight from now on.</summary>
+    public void Handing(BatchItem batch)
+    {
+        var count = batch.Messages.Count;
+        batch.Tracker.Collecting(-count);
+        Interlocked.Add(ref _inFlight, count);
+        batch.Targets[0].Dispatched(count);
     }
 
     public Task ProcessAsync(Item work) => work is BatchItem batch ? ProcessBatchAsync(batch) : ProcessMessageAsync(work);
@@ -141,11 +151,7 @@ internal sealed class DispatchWork(ReceiverInvoker invoker, KafkaConnectorMetric
         finally
         {
             var count = batch.Messages.Count;
-            for (var i = 0; i < count; i++)
-            {
-                receiver.Finished();
-            }
-
+            receiver.Finished(count);
             Interlocked.Add(ref _inFlight, -count);
             if (!_finished.IsSet)
             {

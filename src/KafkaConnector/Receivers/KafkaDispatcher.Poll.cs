@@ -30,6 +30,7 @@ internal sealed partial class KafkaDispatcher
         {
             _resubscribe = false;
             _router!.Invalidate();
+            FitLimitsToBatches();
             Subscribe();
         }
 
@@ -117,8 +118,19 @@ internal sealed partial class KafkaDispatcher
     private void ScheduleBatch(DispatchWork.BatchItem batch)
     {
         var receiver = batch.Targets[0];
+        _work!.Handing(batch);
         DispatchLog.Dispatching(_logger, batch.Message.Topic, batch.Tracker.Partition.Partition.Value, batch.Message.Offset ?? -1, batch.Messages.Count);
         _scheduler!.Schedule(new WorkKey(batch.Message.Topic, batch.Tracker.Partition.Partition.Value, System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(receiver) | 1), batch, reserved: false, deferred: true);
+    }
+
+    /// <summary>
+    /// Flow control keeps at least two full batches per partition, and four in all, in flight: a batch
+    /// counts once handed over, and limits below that would pause partitions after every batch.
+    /// </summary>
+    private void FitLimitsToBatches()
+    {
+        var largest = Receivers.Where(r => r.IsBatch).Select(r => r.Batch!.MaxMessages).DefaultIfEmpty(0).Max();
+        _assignment!.Flow.AtLeast(4 * largest, 2 * largest);
     }
 
     private void Subscribe()

@@ -156,7 +156,7 @@ internal sealed partial class KafkaDispatcher : IHostedService, IDisposable, IPo
         _rebalance = new NodeRebalanceHandler(_assignment!, _holds!, _scope, _scope.IsNode ? _cluster : null, _options, _clients.CreateConsumerConfig(null).Get("auto.offset.reset"), DateTimeOffset.UtcNow, _logger);
         _lastPollTicks = Environment.TickCount64;
         _scheduler = new KeyedWorkScheduler<DispatchWork.Item>(_options.System.MaxConsumerThreads, _work!.ProcessAsync);
-        _batches = new BatchCollector(_work, ScheduleBatch);
+        _batches = new BatchCollector(ScheduleBatch);
         _registry.Changed += OnReceiversChanged;
         _pollThread = new Thread(Run) { IsBackground = true, Name = "kafka-dispatcher" };
         _pollThread.Start();
@@ -231,6 +231,7 @@ internal sealed partial class KafkaDispatcher : IHostedService, IDisposable, IPo
                         _fatal = error;
                     }
                 });
+            FitLimitsToBatches();
             Subscribe();
             DispatchLog.Started(_logger, scope.Topics.NodeId, scope.Topics.Layer, string.Join(',', _subscription.Topics), scope.GroupId, _options.System.MaxConsumerThreads);
             _sinceCommit.Start();

@@ -105,9 +105,9 @@ internal sealed class ReceiverRegistration
     public ReceiverPipeline SetPipeline(ReceiverPipeline pipeline) => Interlocked.CompareExchange(ref _pipeline, pipeline, null) ?? pipeline;
 
     /// <summary>A dispatcher handed it a message (<see cref="Finished"/> when the message is done or dropped).</summary>
-    public void Dispatched() => Interlocked.Increment(ref _inFlight);
+    public void Dispatched(int count = 1) => Interlocked.Add(ref _inFlight, count);
 
-    public void Finished() => Interlocked.Decrement(ref _inFlight);
+    public void Finished(int count = 1) => Interlocked.Add(ref _inFlight, -count);
 
     /// <summary>Its consumer is made anew: the next message builds a fresh pipeline (a stopped receiver runs again).</summary>
     public void ResetPipeline() => Volatile.Write(ref _pipeline, null);
