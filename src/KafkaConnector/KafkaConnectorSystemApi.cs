@@ -110,6 +110,13 @@ internal sealed class KafkaConnectorSystemApi : IKafkaConnectorSystemApi, IAsync
         return new ReactiveKafkaStream(_clients, _metrics, _consumerLogger, settings, options.ConsumerCount ?? _clients.Options.Reactive.MaxConsumerThreads, this);
     }
 
+    public IAsyncEnumerable<KafkaMessage> ConsumeAsync(string? groupId, KafkaSubscription subscription, KafkaConsumeStreamOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var settings = StreamSettings.For(_clients.Options, groupId, subscription, options ?? new KafkaConsumeStreamOptions());
+        ThrowIfDisposed();
+        return new AsyncKafkaStream(_clients, _metrics, _consumerLogger, settings, this).EnumerateAsync(cancellationToken);
+    }
+
     public IDisposable RegisterReceiver(IKafkaMessageReceiver receiver, string topicFilter, string? keyFilter = null, Action<KafkaReceiverOptions>? configure = null)
     {
         ThrowIfDisposed();

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace KafkaConnector.Consumers;
 
-/// <summary>Consumer log events of streams (ids 1100–1199).</summary>
+/// <summary>Consumer log events of reactive and async streams (ids 1100–1199).</summary>
 internal static partial class ConsumerLog
 {
     [LoggerMessage(1100, LogLevel.Information, "Reactive stream on {Subscription} started with {Consumers} consumer(s), group {GroupId}")]
@@ -35,4 +35,13 @@ internal static partial class ConsumerLog
 
     [LoggerMessage(1109, LogLevel.Error, "A partition callback of {Subscription} threw")]
     internal static partial void PartitionCallbackThrew(ILogger logger, Exception exception, string subscription);
+
+    [LoggerMessage(1110, LogLevel.Information, "Async stream on {Subscription} started, group {GroupId}")]
+    internal static partial void AsyncStreamStarted(ILogger logger, string subscription, string? groupId);
+
+    [LoggerMessage(1111, LogLevel.Information, "Async stream on {Subscription} stopped")]
+    internal static partial void AsyncStreamStopped(ILogger logger, string subscription);
+
+    [LoggerMessage(1112, LogLevel.Warning, "Async stream on {Subscription} did not close within {Timeout}; its consumer commits and closes in the background")]
+    internal static partial void AsyncStreamStopTimedOut(ILogger logger, string subscription, TimeSpan timeout);
 }

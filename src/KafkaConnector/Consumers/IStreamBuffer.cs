@@ -5,7 +5,7 @@ namespace KafkaConnector.Consumers;
 
 /// <summary>
 /// Where a <see cref="StreamConsumer"/> puts what it reads: the buffer between its poll thread and
-/// the stream's reader (a reactive stream's delivery thread).
+/// the stream's reader (a reactive stream's delivery thread, or an async stream's loop).
 /// </summary>
 internal interface IStreamBuffer
 {

@@ -1,6 +1,6 @@
 namespace KafkaConnector.Consumers;
 
-/// <summary>An open stream (a reactive subscription), tracked so that shutdown can end it.</summary>
+/// <summary>An open stream (a reactive subscription or an async enumeration), tracked so that shutdown can end it.</summary>
 internal interface IStreamSession
 {
     /// <summary>The most messages its buffer held at once (for tests and diagnostics).</summary>

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace KafkaConnector.Consumers;
 
 /// <summary>
-/// One consumer of a stream and the thread that polls it: subscribes or assigns,
+/// One consumer of a stream (reactive or async) and the thread that polls it: subscribes or assigns,
 /// runs the engine's <see cref="PollLoop"/> into the stream's <see cref="IStreamBuffer"/>, pauses every
 /// partition while the buffer is full (<see cref="FlowController"/>) and keeps polling, so a slow reader
 /// never makes it leave its group; commits the watermarks of what the reader let go of

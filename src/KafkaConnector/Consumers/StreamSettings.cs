@@ -4,7 +4,7 @@ using KafkaConnector.Configuration;
 namespace KafkaConnector.Consumers;
 
 /// <summary>
-/// What one stream reads and how: its options resolved against
+/// What one stream (reactive or async) reads and how: its options resolved against
 /// <c>KafkaConnector:Reactive</c>, checked when the stream is asked for.
 /// </summary>
 internal sealed record StreamSettings(
@@ -28,6 +28,12 @@ internal sealed record StreamSettings(
         return Resolve(configuration, groupId, subscription, options.CommitOffsets, options.BufferSize, options.ConsumerProperties, options.OnPartitionsAssigned, options.OnPartitionsRevoked);
     }
 
+    public static StreamSettings For(KafkaConnectorOptions configuration, string? groupId, KafkaSubscription subscription, KafkaConsumeStreamOptions options)
+    {
+        Check(groupId, subscription, options);
+        return Resolve(configuration, groupId, subscription, options.CommitOffsets, options.BufferSize, options.ConsumerProperties, options.OnPartitionsAssigned, options.OnPartitionsRevoked);
+    }
+
     /// <summary>What <c>ConsumeReactive</c> checks at the call, before anything is created.</summary>
     /// <exception cref="ArgumentException">No group id where one is needed, or an option out of range; the exception names the argument.</exception>
     public static void Check(string? groupId, KafkaSubscription subscription, KafkaReactiveConsumeOptions options)
@@ -41,6 +47,17 @@ internal sealed record StreamSettings(
         if (options.ConsumerCount is < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.ConsumerCount, "ConsumerCount must be at least 1.");
+        }
+    }
+
+    /// <summary>What <c>ConsumeAsync</c> checks at the call, before anything is created.</summary>
+    /// <exception cref="ArgumentException">No group id where one is needed, or an option out of range; the exception names the argument.</exception>
+    public static void Check(string? groupId, KafkaSubscription subscription, KafkaConsumeStreamOptions options)
+    {
+        CheckGroup(groupId, subscription, options.CommitOffsets);
+        if (options.BufferSize is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.BufferSize, "BufferSize must be at least 1.");
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using Confluent.Kafka.Admin;
 using KafkaConnector.Admin;
@@ -47,6 +48,19 @@ internal sealed class KafkaConnectorApi(IKafkaConnectorSystemApi system, IKafkaA
         return _system.ConsumeReactive(groupId, subscription, options);
     }
 
+    public IAsyncEnumerable<KafkaMessage> ConsumeAsync(
+        ClaimsPrincipal principal,
+        string? groupId,
+        KafkaSubscription subscription,
+        KafkaConsumeStreamOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        options ??= new KafkaConsumeStreamOptions();
+        StreamSettings.Check(groupId, subscription, options);
+        return CheckedAsync(principal, groupId, subscription, options, cancellationToken);
+    }
+
     public async Task<IReadOnlyList<KafkaTopicResult>> CreateTopicsAsync(ClaimsPrincipal principal, IEnumerable<KafkaTopicSpec> topics, CancellationToken cancellationToken = default)
     {
         var list = Copy(topics, nameof(topics), t => t.Name);
@@ -93,6 +107,17 @@ internal sealed class KafkaConnectorApi(IKafkaConnectorSystemApi system, IKafkaA
     {
         await _gate.DemandAsync(principal, KafkaConnectorAction.AclList, Resource(filter?.Topic, filter?.PatternType ?? ResourcePatternType.Any), cancellationToken).ConfigureAwait(false);
         return await _admin.ListAclsAsync(filter, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Each enumeration is checked before it reaches the system side, where its consumer is created.</summary>
+    private async IAsyncEnumerable<KafkaMessage> CheckedAsync(
+        ClaimsPrincipal principal, string? groupId, KafkaSubscription subscription, KafkaConsumeStreamOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await _gate.DemandAsync(principal, KafkaConnectorAction.Consume, subscription.Resources, cancellationToken).ConfigureAwait(false);
+        await foreach (var message in _system.ConsumeAsync(groupId, subscription, options, cancellationToken).ConfigureAwait(false))
+        {
+            yield return message;
+        }
     }
 
     /// <summary>
