@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Confluent.Kafka;
 using KafkaConnector.Consumers;
+using KafkaConnector.EmbeddedKafka;
 using KafkaConnector.Messages;
 using KafkaConnector.Testing;
 
@@ -184,9 +185,28 @@ public sealed class AsyncConsumeTests(KafkaFixture fixture)
         var stream = host.Api.ConsumeAsync(null, KafkaSubscription.ToPartition(topic, 5, Offset.Beginning), new KafkaConsumeStreamOptions { CommitOffsets = false }, Ct);
         await using var enumerator = stream.GetAsyncEnumerator(Ct);
 
-        var error = await Assert.ThrowsAsync<KafkaException>(() => enumerator.MoveNextAsync().AsTask().WaitAsync(WaitLimit, Ct));
+        var error = await Assert.ThrowsAnyAsync<KafkaException>(() => enumerator.MoveNextAsync().AsTask().WaitAsync(WaitLimit, Ct));
 
         Assert.Equal(ErrorCode.Local_UnknownPartition, error.Error.Code);
+    }
+
+    [Fact]
+    public async Task AFatalConsumerError_IsThrownFromMoveNextAsync_AndTheConsumerCloses()
+    {
+        await using var embedded = EmbeddedKafkaCluster.Start(); // its own broker: the injected error reaches every client of it
+        embedded.CreateTopic("fenced", 1);
+        await using var host = ConnectorHost.Create(embedded.BootstrapServers);
+        await host.Api.ProduceAsync(KafkaMessage.FromText("fenced", null, "0"), Ct);
+        // A static member: a heartbeat answered "fenced" (another instance took its group.instance.id) is fatal.
+        var options = new KafkaConsumeStreamOptions { ConsumerProperties = { ["group.instance.id"] = "static-1" } };
+        await using var enumerator = host.Api.ConsumeAsync(_cluster.NewGroupId(), KafkaSubscription.ToTopics("fenced"), options, Ct).GetAsyncEnumerator(Ct);
+        Assert.True(await enumerator.MoveNextAsync().AsTask().WaitAsync(WaitLimit, Ct));
+
+        embedded.PushRequestErrors(KafkaApiKey.Heartbeat, ErrorCode.FencedInstanceId);
+        var error = await Assert.ThrowsAnyAsync<KafkaException>(() => enumerator.MoveNextAsync().AsTask().WaitAsync(WaitLimit, Ct));
+
+        Assert.True(error.Error.IsFatal, error.ToString());
+        Assert.Empty(host.Internal.OpenSessions);
     }
 
     [Fact]
