@@ -8,7 +8,7 @@ namespace KafkaConnector;
 
 /// <summary>
 /// The connector's core, without permission checks: produce, create producers, producer pools and
-/// consumers, and consume as reactive streams. A singleton whose lifetime the host owns: on
+/// consumers, and consume as reactive or async streams. A singleton whose lifetime the host owns: on
 /// shutdown its producer is flushed (bounded by <c>KafkaConnector:ShutdownTimeout</c>) and its
 /// streams complete; afterwards every call throws <see cref="ObjectDisposedException"/>.
 /// Applications acting for a user go through <c>IKafkaConnectorApi</c>, which checks permissions.
@@ -63,6 +63,31 @@ public interface IKafkaConnectorSystemApi
     /// <param name="subscription">Topics, a pattern, or explicit partitions.</param>
     /// <param name="options">Per-stream settings, or null for the configured ones.</param>
     IObservable<KafkaMessage> ConsumeReactive(string? groupId, KafkaSubscription subscription, KafkaReactiveConsumeOptions? options = null);
+
+    /// <summary>
+    /// A cold stream of messages for <c>await foreach</c>: each enumeration owns one consumer, created
+    /// at the first <c>MoveNextAsync</c> and closed (within the shutdown timeout) when the enumeration
+    /// is disposed. A message's offset is committed once the loop moved past it, that is once the loop
+    /// asked for the next message (at-least-once), unless <see cref="KafkaConsumeStreamOptions.CommitOffsets"/>
+    /// is false. The message the loop holds when it ends by <c>break</c>, <c>return</c> or an exception is
+    /// not committed: the group reads it again. Messages of one partition arrive in order.
+    /// </summary>
+    /// <param name="groupId">The consumer group; required for topic and pattern subscriptions and for committing offsets.</param>
+    /// <param name="subscription">Topics, a pattern, or explicit partitions.</param>
+    /// <param name="options">Per-enumeration settings, or null for the configured ones.</param>
+    /// <param name="cancellationToken">
+    /// Ends the enumeration: <c>MoveNextAsync</c> throws <see cref="OperationCanceledException"/>, as
+    /// <c>ChannelReader.ReadAllAsync</c> does. A token given through <c>WithCancellation</c> works alike.
+    /// </param>
+    /// <returns>
+    /// The stream. From <c>MoveNextAsync</c>: the connector's shutdown ends the enumeration (it returns
+    /// false); a fatal or authorization error, or a partition the topic does not have, is thrown
+    /// (<see cref="KafkaException"/>); so are a consumer that cannot be created
+    /// (<see cref="InvalidOperationException"/>) and an enumeration started after shutdown
+    /// (<see cref="ObjectDisposedException"/>).
+    /// </returns>
+    /// <exception cref="ArgumentException">No group id where one is needed, or an option out of range: thrown at the call, naming the argument.</exception>
+    IAsyncEnumerable<KafkaMessage> ConsumeAsync(string? groupId, KafkaSubscription subscription, KafkaConsumeStreamOptions? options = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Registers a receiver while the node runs; dispose the handle to unregister it. A receiver

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 namespace KafkaConnector;
 
 /// <inheritdoc cref="IKafkaConnectorSystemApi"/>
-internal sealed class KafkaConnectorSystemApi : IKafkaConnectorSystemApi, IAsyncDisposable, IDisposable, ReactiveKafkaStream.ISessionRegistry
+internal sealed class KafkaConnectorSystemApi : IKafkaConnectorSystemApi, IAsyncDisposable, IDisposable, IStreamSessionRegistry
 {
     /// <summary>Beyond the shutdown timeout: serving purged messages' reports and closing the clients.</summary>
     private static readonly TimeSpan DisposeMargin = TimeSpan.FromSeconds(5);
@@ -22,7 +22,7 @@ internal sealed class KafkaConnectorSystemApi : IKafkaConnectorSystemApi, IAsync
     private readonly ILogger _consumerLogger;
     private readonly MessageSender _sender;
     private readonly Lazy<IProducer<byte[], byte[]>> _sharedProducer;
-    private readonly ConcurrentDictionary<ReactiveConsumerSession, byte> _sessions = new();
+    private readonly ConcurrentDictionary<IStreamSession, byte> _sessions = new();
     private readonly Lock _lifecycle = new();
     private Task? _shutdown;
 
@@ -43,7 +43,7 @@ internal sealed class KafkaConnectorSystemApi : IKafkaConnectorSystemApi, IAsync
 
     internal KafkaConnectorMetrics Metrics => _metrics;
 
-    internal ICollection<ReactiveConsumerSession> OpenSessions => _sessions.Keys;
+    internal ICollection<IStreamSession> OpenSessions => _sessions.Keys;
 
     public void Enqueue(KafkaMessage message) => _sender.Send(SharedProducer(), message, callback: null);
 
@@ -104,29 +104,17 @@ internal sealed class KafkaConnectorSystemApi : IKafkaConnectorSystemApi, IAsync
 
     public IObservable<KafkaMessage> ConsumeReactive(string? groupId, KafkaSubscription subscription, KafkaReactiveConsumeOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(subscription);
         options ??= new KafkaReactiveConsumeOptions();
-        if (string.IsNullOrWhiteSpace(groupId) && (subscription.UsesGroup || options.CommitOffsets))
-        {
-            throw new ArgumentException(
-                subscription.UsesGroup
-                    ? $"A group id is required to subscribe to {subscription}."
-                    : $"A group id is required to commit offsets of {subscription}; pass one, or set CommitOffsets = false.",
-                nameof(groupId));
-        }
-
-        if (options.BufferSize is < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.BufferSize, "BufferSize must be at least 1.");
-        }
-
-        if (options.ConsumerCount is < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.ConsumerCount, "ConsumerCount must be at least 1.");
-        }
-
+        var settings = StreamSettings.For(_clients.Options, groupId, subscription, options);
         ThrowIfDisposed();
-        return new ReactiveKafkaStream(_clients, _metrics, _consumerLogger, groupId, subscription, options, this);
+        return new ReactiveKafkaStream(_clients, _metrics, _consumerLogger, settings, options.ConsumerCount ?? _clients.Options.Reactive.MaxConsumerThreads, this);
+    }
+
+    public IAsyncEnumerable<KafkaMessage> ConsumeAsync(string? groupId, KafkaSubscription subscription, KafkaConsumeStreamOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var settings = StreamSettings.For(_clients.Options, groupId, subscription, options ?? new KafkaConsumeStreamOptions());
+        ThrowIfDisposed();
+        return new AsyncKafkaStream(_clients, _metrics, _consumerLogger, settings, this).EnumerateAsync(cancellationToken);
     }
 
     public IDisposable RegisterReceiver(IKafkaMessageReceiver receiver, string topicFilter, string? keyFilter = null, Action<KafkaReceiverOptions>? configure = null)
@@ -141,7 +129,7 @@ internal sealed class KafkaConnectorSystemApi : IKafkaConnectorSystemApi, IAsync
         return _receivers.RegisterBatch(receiver, topicFilter, maxMessages, maxWait, configure);
     }
 
-    bool ReactiveKafkaStream.ISessionRegistry.TryAdd(ReactiveConsumerSession session)
+    bool IStreamSessionRegistry.TryAdd(IStreamSession session)
     {
         lock (_lifecycle)
         {
@@ -149,7 +137,7 @@ internal sealed class KafkaConnectorSystemApi : IKafkaConnectorSystemApi, IAsync
         }
     }
 
-    void ReactiveKafkaStream.ISessionRegistry.Remove(ReactiveConsumerSession session) => _sessions.TryRemove(session, out _);
+    void IStreamSessionRegistry.Remove(IStreamSession session) => _sessions.TryRemove(session, out _);
 
     /// <summary>
     /// Completes every open stream and flushes the shared producer, each within the shutdown
@@ -188,7 +176,7 @@ internal sealed class KafkaConnectorSystemApi : IKafkaConnectorSystemApi, IAsync
 
     private async Task RunShutdownAsync(TimeSpan flushTimeout)
     {
-        var streams = _sessions.Keys.Select(s => Task.Run(s.Complete));
+        var streams = _sessions.Keys.Select(s => s.CompleteAsync());
         var producer = _sharedProducer.IsValueCreated
             ? ProducerShutdown.FlushAndDisposeAsync(_sharedProducer.Value, flushTimeout, _logger, _metrics)
             : Task.CompletedTask;

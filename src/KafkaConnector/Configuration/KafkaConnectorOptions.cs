@@ -36,7 +36,7 @@ public sealed class KafkaConnectorOptions
     /// <summary>Consumption of system topics and receivers' topics.</summary>
     public KafkaSystemOptions System { get; } = new();
 
-    /// <summary>Reactive consumption (<c>ConsumeReactive</c>).</summary>
+    /// <summary>Reactive and async streams (<c>ConsumeReactive</c>, <c>ConsumeAsync</c>).</summary>
     public KafkaReactiveOptions Reactive { get; } = new();
 
     /// <summary>How receivers are called: retries, dead-lettering, in-flight bound, commits.</summary>
@@ -132,7 +132,7 @@ public sealed class KafkaClusterOptions
     public TimeSpan TopicCreationTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }
 
-/// <summary>Settings for reactive consumption (the original's <c>reactor.*</c> keys).</summary>
+/// <summary>Settings for reactive and async streams (the original's <c>reactor.*</c> keys).</summary>
 public sealed class KafkaReactiveOptions
 {
     /// <summary>
@@ -143,13 +143,13 @@ public sealed class KafkaReactiveOptions
     public int MaxConsumerThreads { get; set; } = 1;
 
     /// <summary>
-    /// Messages buffered between the consumer and a slow observer (default 1000). When it is
+    /// Messages buffered between the consumer and a slow observer or loop (default 1000). When it is
     /// full the partitions are paused (the consumer keeps polling, so it stays in its group) and
     /// resumed once half of it has drained.
     /// </summary>
     public int BufferSize { get; set; } = 1000;
 
-    /// <summary>How often offsets of delivered messages are committed (default 1 s); also committed on revocation and close.</summary>
+    /// <summary>How often offsets of delivered (reactive) or passed (async) messages are committed (default 1 s); also committed on revocation and close.</summary>
     public TimeSpan CommitInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How long one poll waits for messages (default 100 ms); bounds how fast a disposed stream stops polling.</summary>

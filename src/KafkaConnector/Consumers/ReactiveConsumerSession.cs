@@ -10,37 +10,28 @@ using Microsoft.Extensions.Logging;
 namespace KafkaConnector.Consumers;
 
 /// <summary>
-/// One subscription to a reactive stream: its own consumers (each polling on its own thread), a
-/// bounded buffer, and one delivery thread that calls the observer serially. When the buffer is
-/// full the consumers pause their partitions and keep polling, so a slow observer neither grows
-/// memory nor gets the consumer evicted from its group. The consumers run the engine's
-/// <see cref="PollLoop"/>, <see cref="ConsumerAssignment"/> and <see cref="FlowController"/>, like the
-/// node's dispatcher: a message is committable once <c>OnNext</c> returned for it and for every earlier
-/// one of its partition, and the watermarks are committed periodically, on revocation and on close
-/// (at-least-once).
+/// One subscription to a reactive stream: its own consumers (<see cref="StreamConsumer"/>, each polling
+/// on its own thread), a bounded buffer, and one delivery thread that calls the observer serially.
+/// When the buffer is full the consumers pause their partitions and keep polling, so a slow observer
+/// neither grows memory nor gets the consumer evicted from its group. A message is committable once
+/// <c>OnNext</c> returned for it and for every earlier one of its partition, and the watermarks are
+/// committed periodically, on revocation and on close (at-least-once).
 /// </summary>
-internal sealed partial class ReactiveConsumerSession : IDisposable
+internal sealed class ReactiveConsumerSession : IStreamBuffer, IStreamSession, IDisposable
 {
     private readonly KafkaClientFactory _clients;
     private readonly KafkaConnectorMetrics _metrics;
     private readonly ILogger _logger;
     private readonly IObserver<KafkaMessage> _observer;
-    private readonly string? _groupId;
-    private readonly KafkaSubscription _subscription;
-    private readonly KafkaReactiveConsumeOptions _options;
+    private readonly StreamSettings _settings;
+    private readonly int _consumers;
     private readonly Action<ReactiveConsumerSession> _onStopped;
-    private readonly int _bufferSize;
-    private readonly TimeSpan _pollInterval;
-    private readonly TimeSpan _commitInterval;
-    private readonly TimeSpan _stopTimeout;
     private readonly BlockingCollection<Buffered> _buffer = new(new ConcurrentQueue<Buffered>());
+    private readonly BufferCount _count = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly ManualResetEventSlim _deliveryDone = new();
-    private readonly List<Worker> _workers = [];
-    private readonly string _name;
+    private readonly List<StreamConsumer> _workers = [];
     private Thread? _deliveryThread;
-    private int _buffered;
-    private int _maxBuffered;
     private int _stopping;
     private int _running;
     private volatile bool _complete;
@@ -52,39 +43,30 @@ internal sealed partial class ReactiveConsumerSession : IDisposable
         KafkaConnectorMetrics metrics,
         ILogger logger,
         IObserver<KafkaMessage> observer,
-        string? groupId,
-        KafkaSubscription subscription,
-        KafkaReactiveConsumeOptions options,
+        StreamSettings settings,
+        int consumers,
         Action<ReactiveConsumerSession> onStopped)
     {
         _clients = clients;
         _metrics = metrics;
         _logger = logger;
         _observer = observer;
-        _groupId = groupId;
-        _subscription = subscription;
-        _options = options;
+        _settings = settings;
+        _consumers = settings.Subscription.UsesGroup ? consumers : 1;
         _onStopped = onStopped;
-        var settings = clients.Options;
-        _bufferSize = options.BufferSize ?? settings.Reactive.BufferSize;
-        _pollInterval = settings.Reactive.PollInterval;
-        _commitInterval = settings.Reactive.CommitInterval;
-        _stopTimeout = settings.ShutdownTimeout;
-        _name = subscription.ToString();
     }
 
-    /// <summary>The most messages the buffer held at once (for tests and diagnostics).</summary>
-    internal int MaxBuffered => Volatile.Read(ref _maxBuffered);
+    public int MaxBuffered => _count.Max;
 
+    int IStreamBuffer.Count => _count.Value;
 
     internal void Start()
     {
-        var consumers = _subscription.UsesGroup ? _options.ConsumerCount ?? _clients.Options.Reactive.MaxConsumerThreads : 1;
         try
         {
-            for (var i = 0; i < consumers; i++)
+            for (var i = 0; i < _consumers; i++)
             {
-                _workers.Add(new Worker(this, i));
+                _workers.Add(new StreamConsumer(_clients, _metrics, _logger, _settings, this, "reactive.partitions", $"kafka-reactive-poll-{i}", _stop.Token));
             }
         }
         catch
@@ -105,15 +87,15 @@ internal sealed partial class ReactiveConsumerSession : IDisposable
             worker.Start();
         }
 
-        ConsumerLog.StreamStarted(_logger, _name, consumers, _groupId);
+        ConsumerLog.StreamStarted(_logger, _settings.Name, _consumers, _settings.GroupId);
     }
 
     /// <summary>Ends the stream with <c>OnCompleted</c> (host shutdown) and waits for it to stop.</summary>
-    internal void Complete()
+    public Task CompleteAsync() => Task.Run(() =>
     {
         _complete = true;
         Dispose();
-    }
+    });
 
     /// <summary>Stops polling, commits what was delivered and closes the consumers, waiting at most the shutdown timeout.</summary>
     public void Dispose()
@@ -130,16 +112,37 @@ internal sealed partial class ReactiveConsumerSession : IDisposable
             return;
         }
 
+        var timeout = _settings.StopTimeout;
         var watch = Stopwatch.StartNew();
-        var stopped = _deliveryThread?.Join(_stopTimeout) ?? true;
+        var stopped = _deliveryThread?.Join(timeout) ?? true;
         foreach (var worker in _workers)
         {
-            stopped &= worker.Join(_stopTimeout - watch.Elapsed);
+            stopped &= worker.Join(timeout - watch.Elapsed);
         }
 
         if (!stopped)
         {
-            ConsumerLog.StopTimedOut(_logger, _name, _stopTimeout);
+            ConsumerLog.StopTimedOut(_logger, _settings.Name, timeout);
+        }
+    }
+
+    void IStreamBuffer.Add(ConsumeResult<byte[], byte[]> result, PartitionTracker tracker)
+    {
+        var entry = tracker.Track(result.Offset.Value);
+        _count.Increment();
+        _buffer.Add(new Buffered(result, tracker, entry));
+    }
+
+    void IStreamBuffer.Fail(Exception error) => Fail(error);
+
+    void IStreamBuffer.WaitForReader(TimeSpan timeout) => _deliveryDone.Wait(timeout);
+
+    void IStreamBuffer.Closed()
+    {
+        if (Interlocked.Decrement(ref _running) == 0)
+        {
+            ConsumerLog.StreamStopped(_logger, _settings.Name);
+            _onStopped(this);
         }
     }
 
@@ -155,7 +158,7 @@ internal sealed partial class ReactiveConsumerSession : IDisposable
         {
             foreach (var item in _buffer.GetConsumingEnumerable(_stop.Token))
             {
-                Interlocked.Decrement(ref _buffered);
+                _count.Decrement();
                 if (item.Tracker.Revoked)
                 {
                     continue; // revoked since it was fetched; its next owner reads it again
@@ -168,7 +171,7 @@ internal sealed partial class ReactiveConsumerSession : IDisposable
                 catch (Exception e)
                 {
                     _metrics.CallbackFailed("reactive.onnext");
-                    ConsumerLog.ObserverThrew(_logger, e, _name);
+                    ConsumerLog.ObserverThrew(_logger, e, _settings.Name);
                     _observerThrew = true; // Rx grammar: no OnError after the observer itself failed
                     Fail(e);
                     return;
@@ -208,23 +211,7 @@ internal sealed partial class ReactiveConsumerSession : IDisposable
         catch (Exception e)
         {
             _metrics.CallbackFailed("reactive.terminal");
-            ConsumerLog.ObserverThrew(_logger, e, _name);
-        }
-    }
-
-    private void Enqueue(ConsumeResult<byte[], byte[]> result, PartitionTracker tracker)
-    {
-        var entry = tracker.Track(result.Offset.Value);
-        var count = Interlocked.Increment(ref _buffered);
-        InterlockedMax(ref _maxBuffered, count);
-        _buffer.Add(new Buffered(result, tracker, entry));
-    }
-
-    private static void InterlockedMax(ref int target, int value)
-    {
-        int current;
-        while (value > (current = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, current) != current)
-        {
+            ConsumerLog.ObserverThrew(_logger, e, _settings.Name);
         }
     }
 

@@ -11,15 +11,14 @@ internal sealed class ReactiveKafkaStream(
     KafkaClientFactory clients,
     KafkaConnectorMetrics metrics,
     ILogger logger,
-    string? groupId,
-    KafkaSubscription subscription,
-    KafkaReactiveConsumeOptions options,
-    ReactiveKafkaStream.ISessionRegistry registry) : IObservable<KafkaMessage>
+    StreamSettings settings,
+    int consumers,
+    IStreamSessionRegistry registry) : IObservable<KafkaMessage>
 {
     public IDisposable Subscribe(IObserver<KafkaMessage> observer)
     {
         ArgumentNullException.ThrowIfNull(observer);
-        var session = new ReactiveConsumerSession(clients, metrics, logger, observer, groupId, subscription, options, registry.Remove);
+        var session = new ReactiveConsumerSession(clients, metrics, logger, observer, settings, consumers, registry.Remove);
         if (!registry.TryAdd(session))
         {
             observer.OnError(new ObjectDisposedException(nameof(IKafkaConnectorSystemApi), "The connector has shut down."));
@@ -38,13 +37,5 @@ internal sealed class ReactiveKafkaStream(
         }
 
         return session;
-    }
-
-    /// <summary>Where open sessions are tracked so that shutdown can complete them.</summary>
-    internal interface ISessionRegistry
-    {
-        bool TryAdd(ReactiveConsumerSession session);
-
-        void Remove(ReactiveConsumerSession session);
     }
 }

@@ -48,6 +48,26 @@ public interface IKafkaConnectorApi
         KafkaReactiveConsumeOptions? options = null,
         CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The stream <see cref="IKafkaConnectorSystemApi.ConsumeAsync"/> returns, each enumeration checked
+    /// first: <see cref="KafkaConnectorAction.Consume"/> on every topic of <paramref name="subscription"/>
+    /// (or on its pattern), at the first <c>MoveNextAsync</c>, before a consumer is created. Arguments
+    /// are checked at the call.
+    /// </summary>
+    /// <param name="principal">The caller.</param>
+    /// <param name="groupId">The consumer group; required for topic and pattern subscriptions and for committing offsets.</param>
+    /// <param name="subscription">Topics, a pattern, or explicit partitions.</param>
+    /// <param name="options">Per-enumeration settings, or null for the configured ones.</param>
+    /// <param name="cancellationToken">Cancels the check and ends the enumeration, as for the system API.</param>
+    /// <returns>The stream; the first <c>MoveNextAsync</c> of an enumeration the caller may not make throws <see cref="KafkaPermissionDeniedException"/>, and no consumer is created.</returns>
+    /// <exception cref="ArgumentException">A missing principal or group id, or an option out of range: thrown at the call, naming the argument.</exception>
+    IAsyncEnumerable<KafkaMessage> ConsumeAsync(
+        ClaimsPrincipal principal,
+        string? groupId,
+        KafkaSubscription subscription,
+        KafkaConsumeStreamOptions? options = null,
+        CancellationToken cancellationToken = default);
+
     /// <summary>Checks <see cref="KafkaConnectorAction.TopicAdd"/> on every topic, then creates them all (<see cref="IKafkaAdminApi.CreateTopicsAsync"/>).</summary>
     /// <exception cref="KafkaPermissionDeniedException">The caller may not create one of the topics; none was created.</exception>
     Task<IReadOnlyList<KafkaTopicResult>> CreateTopicsAsync(ClaimsPrincipal principal, IEnumerable<KafkaTopicSpec> topics, CancellationToken cancellationToken = default);

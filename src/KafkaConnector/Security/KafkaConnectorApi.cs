@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using Confluent.Kafka.Admin;
 using KafkaConnector.Admin;
@@ -46,6 +47,19 @@ internal sealed class KafkaConnectorApi(IKafkaConnectorSystemApi system, IKafkaA
         ArgumentNullException.ThrowIfNull(subscription);
         await _gate.DemandAsync(principal, KafkaConnectorAction.Consume, subscription.Resources, cancellationToken).ConfigureAwait(false);
         return _system.ConsumeReactive(groupId, subscription, options);
+    }
+
+    public IAsyncEnumerable<KafkaMessage> ConsumeAsync(
+        ClaimsPrincipal principal,
+        string? groupId,
+        KafkaSubscription subscription,
+        KafkaConsumeStreamOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        options ??= new KafkaConsumeStreamOptions();
+        StreamSettings.Check(groupId, subscription, options);
+        return CheckedAsync(principal, groupId, subscription, options, cancellationToken);
     }
 
     public async Task<IReadOnlyList<KafkaTopicResult>> CreateTopicsAsync(ClaimsPrincipal principal, IEnumerable<KafkaTopicSpec> topics, CancellationToken cancellationToken = default)
@@ -127,6 +141,17 @@ internal sealed class KafkaConnectorApi(IKafkaConnectorSystemApi system, IKafkaA
         var list = GroupInput.GroupIds(groupIds, nameof(groupIds));
         await _gate.DemandAsync(principal, KafkaConnectorAction.GroupDescribe, list, cancellationToken).ConfigureAwait(false);
         return await _admin.DescribeGroupsAsync(list, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Each enumeration is checked before it reaches the system side, where its consumer is created.</summary>
+    private async IAsyncEnumerable<KafkaMessage> CheckedAsync(
+        ClaimsPrincipal principal, string? groupId, KafkaSubscription subscription, KafkaConsumeStreamOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await _gate.DemandAsync(principal, KafkaConnectorAction.Consume, subscription.Resources, cancellationToken).ConfigureAwait(false);
+        await foreach (var message in _system.ConsumeAsync(groupId, subscription, options, cancellationToken).ConfigureAwait(false))
+        {
+            yield return message;
+        }
     }
 
     /// <summary>

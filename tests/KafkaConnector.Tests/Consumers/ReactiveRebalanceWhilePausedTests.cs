@@ -23,17 +23,7 @@ public sealed class ReactiveRebalanceWhilePausedTests(KafkaFixture fixture)
     [InlineData(GroupProtocols.Consumer)]
     public async Task SecondMemberJoins_WhilePaused_EveryMessageIsDelivered(string protocol)
     {
-        var topic = await _cluster.CreateNewTopicAsync("rx-paused", 4, Ct);
-        using (var producer = new ProducerBuilder<string, string>(_cluster.CreateProducerConfig()).Build())
-        {
-            for (var i = 0; i < Count; i++)
-            {
-                producer.Produce(new TopicPartition(topic, i % 4), new Message<string, string> { Key = $"k{i}", Value = i.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-            }
-
-            Assert.Equal(0, producer.Flush(WaitLimit));
-        }
-
+        var topic = await NumberedTopic.CreateAsync(_cluster, "rx-paused", 4, Count, Ct);
         var log = new CapturedLog();
         await using var host = ConnectorHost.Create(_cluster.BootstrapServers, _cluster.IsEmbedded,
             configure: o => GroupProtocols.Apply(protocol, o.Consumer, _cluster),

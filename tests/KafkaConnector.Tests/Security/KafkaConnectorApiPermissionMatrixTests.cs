@@ -49,6 +49,8 @@ public sealed class KafkaConnectorApiPermissionMatrixTests(KafkaFixture fixture)
         ["ConsumeReactivePatternAsync(ClaimsPrincipal, String, String, CancellationToken)"] = new(
             KafkaConnectorAction.Consume, c => $"^{c.Topic}.*", "IKafkaConnectorSystemApi.ConsumeReactive",
             (c, p) => c.Api.ConsumeReactivePatternAsync(p, c.Group, $"{c.Topic}.*", c.Ct)),
+        ["ConsumeAsync(ClaimsPrincipal, String, KafkaSubscription, KafkaConsumeStreamOptions, CancellationToken)"] = new(
+            KafkaConnectorAction.Consume, c => c.Topic, "IKafkaConnectorSystemApi.ConsumeAsync", EnumerateUntilAssignedAsync),
         ["CreateTopicsAsync(ClaimsPrincipal, IEnumerable<KafkaTopicSpec>, CancellationToken)"] = new(
             KafkaConnectorAction.TopicAdd, c => c.Topic, "IKafkaAdminApi.CreateTopicsAsync",
             (c, p) => c.Api.CreateTopicsAsync(p, [new KafkaTopicSpec(c.Topic) { Partitions = 1 }], c.Ct)),
@@ -199,6 +201,26 @@ public sealed class KafkaConnectorApiPermissionMatrixTests(KafkaFixture fixture)
     private static string TypeName(Type type) => type.IsGenericType
         ? $"{type.Name[..type.Name.IndexOf('`', StringComparison.Ordinal)]}<{string.Join(", ", type.GetGenericArguments().Select(TypeName))}>"
         : type.Name;
+
+    /// <summary>
+    /// Enumerates ConsumeAsync until its consumer has the partition, proof that the enumeration reached
+    /// the system side; a refused check throws from the first MoveNextAsync instead.
+    /// </summary>
+    private static async Task EnumerateUntilAssignedAsync(Context c, ClaimsPrincipal principal)
+    {
+        using var assigned = CancellationTokenSource.CreateLinkedTokenSource(c.Ct);
+        var options = new KafkaConsumeStreamOptions { OnPartitionsAssigned = _ => assigned.Cancel() };
+        try
+        {
+            await foreach (var _ in c.Api.ConsumeAsync(principal, c.Group, KafkaSubscription.ToPartition(c.Topic, 0), options, assigned.Token))
+            {
+            }
+        }
+        catch (OperationCanceledException) when (!c.Ct.IsCancellationRequested)
+        {
+            // Assigned: the enumeration ran.
+        }
+    }
 
     private static KafkaPermissionRule Rule(string role, string resource) => new() { Roles = { role }, Actions = { "*" }, Resources = { resource } };
 

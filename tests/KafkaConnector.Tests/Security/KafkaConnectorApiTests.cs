@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Claims;
+using KafkaConnector.Consumers;
 using KafkaConnector.Messages;
 using KafkaConnector.Security;
 using KafkaConnector.Testing;
@@ -39,6 +40,41 @@ public sealed class KafkaConnectorApiTests(KafkaFixture fixture)
         }
 
         Assert.Equal(["awaited", "queued"], received);
+    }
+
+    [Fact]
+    public async Task ConsumeAsync_ChecksArgumentsAtTheCall_AndTheCallerAtTheFirstMoveNext_BeforeAConsumerIsCreated()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var topic = await _cluster.CreateNewTopicAsync("secure-stream", 1, ct);
+        await using var connector = SecureConnector.Create(_cluster, o => Allow(o, "app", ["Produce", "Consume"], topic));
+        var app = Principals.User("svc", "app");
+        var group = _cluster.NewGroupId();
+
+        var noPrincipal = Assert.Throws<ArgumentNullException>(() => connector.Api.ConsumeAsync(null!, group, KafkaSubscription.ToTopics(topic), cancellationToken: ct));
+        var noGroup = Assert.Throws<ArgumentException>(() => connector.Api.ConsumeAsync(app, null, KafkaSubscription.ToTopics(topic), cancellationToken: ct));
+        var denied = connector.Api.ConsumeAsync(Principals.User("mallory", "guest"), group, KafkaSubscription.ToTopics(topic), cancellationToken: ct);
+        Assert.Empty(connector.Denials); // nothing is checked before the enumeration starts
+        await using (var enumerator = denied.GetAsyncEnumerator(ct))
+        {
+            var refused = await Assert.ThrowsAsync<KafkaPermissionDeniedException>(() => enumerator.MoveNextAsync().AsTask());
+            Assert.Equal(topic, refused.Resource);
+        }
+
+        Assert.Empty(connector.Calls);
+        await connector.Api.ProduceAsync(app, KafkaMessage.FromText(topic, null, "hello"), ct);
+        string? first = null;
+        await foreach (var message in connector.Api.ConsumeAsync(app, group, KafkaSubscription.ToTopics(topic), cancellationToken: ct))
+        {
+            first = message.ValueAsString();
+            break;
+        }
+
+        Assert.Equal("principal", noPrincipal.ParamName);
+        Assert.Equal("groupId", noGroup.ParamName);
+        Assert.Equal("hello", first);
+        Assert.Single(connector.Denials);
+        Assert.Equal(["IKafkaConnectorSystemApi.ProduceAsync", "IKafkaConnectorSystemApi.ConsumeAsync"], connector.Calls);
     }
 
     [Fact]
