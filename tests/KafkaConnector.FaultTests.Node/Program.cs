@@ -1,6 +1,9 @@
 // A cluster node for the fault suite: one receiver on --input that writes "<node>:<value>" to
 // --output for each message it processes, keyed as the message was. Every --fail-every-th value
 // always throws (so it is retried, then dead-lettered); messages keyed --hang-key never finish.
+// With --transactional GROUP the work runs in a transactional receiver of that group instead
+// (--batch N, --batch-ms MS); it never returns for --hang-value V, after printing "hanging after K
+// output(s)", K being the outputs the broker acknowledged in the open transaction.
 // Prints "ready" once it consumes, then runs until SIGTERM.
 using KafkaConnector.Cluster;
 using KafkaConnector.FaultTests.Node;
@@ -11,7 +14,7 @@ using Microsoft.Extensions.Logging;
 var options = NodeOptions.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: kafkaconnector-fault-node --bootstrap-servers B --layer L --node-id N --input T --output O [--fail-every K] [--hang-key KEY]");
+    Console.Error.WriteLine("usage: kafkaconnector-fault-node --bootstrap-servers B --layer L --node-id N --input T --output O [--fail-every K] [--hang-key KEY] [--transactional GROUP [--batch N] [--batch-ms MS] [--hang-value V]]");
     return 2;
 }
 
@@ -20,7 +23,7 @@ builder.Logging.ClearProviders();
 builder.Logging.AddSimpleConsole(o => o.TimestampFormat = "HH:mm:ss.fff ").SetMinimumLevel(LogLevel.Information);
 builder.Logging.AddFilter("KafkaConnector.Client", LogLevel.Warning);
 builder.Services.AddSingleton(options);
-builder.Services.AddKafkaConnector(o =>
+var connector = builder.Services.AddKafkaConnector(o =>
 {
     o.All["bootstrap.servers"] = options.BootstrapServers;
     o.Layer = options.Layer;
@@ -37,7 +40,19 @@ builder.Services.AddKafkaConnector(o =>
     o.Cluster.AnnounceInterval = TimeSpan.FromSeconds(1);
     o.Cluster.MemberTimeout = TimeSpan.FromSeconds(4);
     o.ShutdownTimeout = TimeSpan.FromSeconds(5);
-}).AddReceiver<WorkReceiver>(options.Input);
+});
+if (options.TransactionalGroup is { } group)
+{
+    connector.AddTransactionalReceiver<TransactionalWorkReceiver>(options.Input, group, r =>
+    {
+        (r.MaxBatchSize, r.MaxBatchDuration) = options.Batch;
+        r.TransactionTimeout = options.Batch.Duration + TimeSpan.FromSeconds(60);
+    });
+}
+else
+{
+    connector.AddReceiver<WorkReceiver>(options.Input);
+}
 
 using var host = builder.Build();
 await host.StartAsync();
