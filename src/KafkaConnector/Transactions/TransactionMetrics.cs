@@ -42,7 +42,7 @@ internal sealed class TransactionMetrics
         _duration.Record(duration.TotalSeconds, tag);
     }
 
-    /// <summary>Counts an abort; <paramref name="reason"/> is <c>receiver_failed</c>, <c>commit_failed</c>, <c>revoked</c>, <c>lost</c>, <c>dead_letter_failed</c> or <c>stopping</c>.</summary>
+    /// <summary>Counts an abort; <paramref name="reason"/> is <c>receiver_failed</c>, <c>commit_failed</c>, <c>lost</c>, <c>dead_letter_failed</c> or <c>stopping</c>.</summary>
     public void Aborted(string receiver, string reason) => _aborted.Add(1, Receiver(receiver), new KeyValuePair<string, object?>(ReasonTag, reason));
 
     public void Fatal(string receiver, string errorType) => _fatal.Add(1, Receiver(receiver), new KeyValuePair<string, object?>(KafkaConnectorMetrics.ErrorTypeTag, errorType));

@@ -36,7 +36,7 @@ internal sealed class TransactionalConsumer : IDisposable
     private readonly CancellationTokenSource _abandon = new();
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Thread? _thread;
-    private TransactionLoop? _loop;
+    private volatile TransactionLoop? _loop;
     private volatile bool _ready;
     private volatile Error? _fatal;
     private long _finishTicks = TimeSpan.FromSeconds(10).Ticks;
