@@ -29,6 +29,14 @@ public enum KafkaApiKey : short
     ApiVersions = 18,
     /// <summary>InitProducerId (22).</summary>
     InitProducerId = 22,
+    /// <summary>AddPartitionsToTxn (24).</summary>
+    AddPartitionsToTxn = 24,
+    /// <summary>AddOffsetsToTxn (25).</summary>
+    AddOffsetsToTxn = 25,
+    /// <summary>EndTxn (26): a transaction's commit or abort.</summary>
+    EndTxn = 26,
+    /// <summary>TxnOffsetCommit (28).</summary>
+    TxnOffsetCommit = 28,
     /// <summary>ConsumerGroupHeartbeat (68, KIP-848).</summary>
     ConsumerGroupHeartbeat = 68,
 }

@@ -2,6 +2,9 @@
 // --output for each message it processes, keyed as the message was. Every --fail-every-th value
 // always throws (so it is retried, then dead-lettered); messages keyed --hang-key never finish.
 // With --group G the receiver shares its work with the other nodes in consumer group G.
+// With --transactional GROUP the work runs in a transactional receiver of that group instead
+// (--batch N, --batch-ms MS); it never returns for --hang-value V, after printing "hanging after K
+// output(s)", K being the outputs the broker acknowledged in the open transaction.
 // Prints "ready" once every consumer of the node is in its group, then runs until SIGTERM.
 using KafkaConnector.Cluster;
 using KafkaConnector.Diagnostics;
@@ -13,7 +16,7 @@ using Microsoft.Extensions.Logging;
 var options = NodeOptions.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: kafkaconnector-fault-node --bootstrap-servers B --layer L --node-id N --input T --output O [--fail-every K] [--hang-key KEY] [--group G]");
+    Console.Error.WriteLine("usage: kafkaconnector-fault-node --bootstrap-servers B --layer L --node-id N --input T --output O [--fail-every K] [--hang-key KEY] [--group G] [--transactional GROUP [--batch N] [--batch-ms MS] [--hang-value V]]");
     return 2;
 }
 
@@ -22,7 +25,7 @@ builder.Logging.ClearProviders();
 builder.Logging.AddSimpleConsole(o => o.TimestampFormat = "HH:mm:ss.fff ").SetMinimumLevel(LogLevel.Information);
 builder.Logging.AddFilter("KafkaConnector.Client", LogLevel.Warning);
 builder.Services.AddSingleton(options);
-builder.Services.AddKafkaConnector(o =>
+var connector = builder.Services.AddKafkaConnector(o =>
 {
     o.All["bootstrap.servers"] = options.BootstrapServers;
     o.Layer = options.Layer;
@@ -39,13 +42,25 @@ builder.Services.AddKafkaConnector(o =>
     o.Cluster.AnnounceInterval = TimeSpan.FromSeconds(1);
     o.Cluster.MemberTimeout = TimeSpan.FromSeconds(4);
     o.ShutdownTimeout = TimeSpan.FromSeconds(5);
-}).AddReceiver<WorkReceiver>(options.Input, configure: r =>
-{
-    if (options.Group is { } group)
-    {
-        r.InGroup(group);
-    }
 });
+if (options.TransactionalGroup is { } transactional)
+{
+    connector.AddTransactionalReceiver<TransactionalWorkReceiver>(options.Input, transactional, r =>
+    {
+        (r.MaxBatchSize, r.MaxBatchDuration) = options.Batch;
+        r.TransactionTimeout = options.Batch.Duration + TimeSpan.FromSeconds(60);
+    });
+}
+else
+{
+    connector.AddReceiver<WorkReceiver>(options.Input, configure: r =>
+    {
+        if (options.Group is { } group)
+        {
+            r.InGroup(group);
+        }
+    });
+}
 
 using var host = builder.Build();
 await host.StartAsync();

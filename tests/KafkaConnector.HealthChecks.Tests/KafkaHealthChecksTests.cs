@@ -13,15 +13,15 @@ public sealed class KafkaHealthChecksTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task AddKafkaHealthChecks_RegistersFourChecks_TaggedLiveOrReady_AndTwiceIsOnce()
+    public async Task AddKafkaHealthChecks_RegistersFiveChecks_TaggedLiveOrReady_AndTwiceIsOnce()
     {
         var status = new FakeStatus();
         using var services = Build(status, twice: true);
 
         var report = await services.GetRequiredService<HealthCheckService>().CheckHealthAsync(Ct);
 
-        Assert.Equal(["kafka-brokers", "kafka-dispatcher", "kafka-ready", "kafka-receivers"], report.Entries.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal(["kafka", "live"], report.Entries["kafka-dispatcher"].Tags.Order());
+        Assert.Equal(["kafka-brokers", "kafka-dispatcher", "kafka-ready", "kafka-receivers", "kafka-transactions"], report.Entries.Keys.Order(StringComparer.Ordinal));
+        Assert.All(["kafka-dispatcher", "kafka-transactions"], name => Assert.Equal(["kafka", "live"], report.Entries[name].Tags.Order()));
         Assert.All(["kafka-brokers", "kafka-ready", "kafka-receivers"], name => Assert.Equal(["kafka", "ready"], report.Entries[name].Tags.Order()));
         Assert.Equal(HealthStatus.Healthy, report.Status);
     }

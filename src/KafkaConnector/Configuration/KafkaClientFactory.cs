@@ -50,9 +50,18 @@ internal sealed class KafkaClientFactory(IOptions<KafkaConnectorOptions> options
 
     /// <summary>A producer of raw bytes with the configured properties.</summary>
     /// <exception cref="InvalidOperationException">The client could not be created; the message says why.</exception>
-    internal IProducer<byte[], byte[]> CreateProducer(string? clientId = null, Action<ProducerBuilder<byte[], byte[]>>? configure = null)
+    /// <param name="clientId">The <c>client.id</c>, or null for the configured one.</param>
+    /// <param name="configure">Further builder settings.</param>
+    /// <param name="overrides">Native properties that win over configuration (a transactional producer's <c>transactional.id</c>).</param>
+    internal IProducer<byte[], byte[]> CreateProducer(
+        string? clientId = null, Action<ProducerBuilder<byte[], byte[]>>? configure = null, IEnumerable<KeyValuePair<string, string>>? overrides = null)
     {
         var config = CreateProducerConfig(clientId);
+        foreach (var (key, value) in overrides ?? [])
+        {
+            config.Set(key, value);
+        }
+
         var scrubber = SecretScrubber.For(config);
         return Build("producer", config.ClientId, scrubber, () =>
         {

@@ -1,3 +1,8 @@
+using System.Globalization;
+using System.Text;
+using Confluent.Kafka;
+using KafkaConnector.Messages;
+
 namespace KafkaConnector.Receivers;
 
 /// <summary>
@@ -29,4 +34,28 @@ public static class DeadLetterHeaders
 
     /// <summary>How many times the receiver was called.</summary>
     public const string Attempts = "kc-dlt-attempts";
+
+    /// <summary>The dead letter's headers: the message's own, then the <c>kc-dlt-*</c> ones.</summary>
+    internal static Headers For(string receiver, KafkaMessage message, Exception error, int attempts)
+    {
+        var headers = new Headers();
+        if (message.HasHeaders)
+        {
+            foreach (var header in message.Headers)
+            {
+                headers.Add(header.Key, header.GetValueBytes());
+            }
+        }
+
+        var text = error.Message.Length > 1000 ? error.Message[..1000] : error.Message;
+        headers.Add(Receiver, Encoding.UTF8.GetBytes(receiver));
+        headers.Add(ExceptionType, Encoding.UTF8.GetBytes(error.GetType().FullName ?? error.GetType().Name));
+        headers.Add(ExceptionMessage, Encoding.UTF8.GetBytes(text));
+        headers.Add(OriginalTopic, Encoding.UTF8.GetBytes(message.Topic));
+        headers.Add(OriginalPartition, Encoding.UTF8.GetBytes((message.Partition ?? -1).ToString(CultureInfo.InvariantCulture)));
+        headers.Add(OriginalOffset, Encoding.UTF8.GetBytes((message.Offset ?? -1).ToString(CultureInfo.InvariantCulture)));
+        headers.Add(OriginalTimestamp, Encoding.UTF8.GetBytes((message.Timestamp?.ToUnixTimeMilliseconds() ?? -1).ToString(CultureInfo.InvariantCulture)));
+        headers.Add(Attempts, Encoding.UTF8.GetBytes(attempts.ToString(CultureInfo.InvariantCulture)));
+        return headers;
+    }
 }

@@ -3,11 +3,23 @@ namespace KafkaConnector.FaultTests.Harness;
 /// <summary>One cluster node (<c>kafkaconnector-fault-node</c>) as a process; it can be killed and started again under the same id.</summary>
 internal sealed class FaultNode(string bootstrapServers, string layer, string nodeId, string input, string output, int failEvery, string? hangKey, string? group = null) : IAsyncDisposable
 {
+    private IReadOnlyList<string> _extra = [];
+
     private ChildProcess? _process;
 
     public string NodeId => nodeId;
 
     public string Tail => _process?.Tail ?? $"--- {nodeId}: not running ---";
+
+    /// <summary>Starts the process with more arguments (<c>--transactional GROUP</c>, say) and returns once the node consumes its topics.</summary>
+    public FaultNode Start(params string[] extra)
+    {
+        _extra = extra;
+        return Start();
+    }
+
+    /// <summary>Waits for a line the node prints and returns it.</summary>
+    public string WaitForLine(Func<string, bool> match, TimeSpan timeout) => _process!.WaitForLine(match, timeout);
 
     /// <summary>Starts the process and returns once the node consumes its topics.</summary>
     public FaultNode Start()
@@ -26,6 +38,8 @@ internal sealed class FaultNode(string bootstrapServers, string layer, string no
         {
             arguments.AddRange(["--group", group]);
         }
+
+        arguments.AddRange(_extra);
 
         _process = ChildProcess.Start(nodeId, SuiteFiles.FaultNode, arguments);
         _process.WaitForLine(l => l == "ready", TimeSpan.FromSeconds(90));

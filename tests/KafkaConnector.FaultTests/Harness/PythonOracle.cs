@@ -36,6 +36,17 @@ internal static class PythonOracle
             p => p.Value.Select(r => new KafkaRecord(r[0].GetInt32(), r[1].GetInt64(), r[2].GetString(), r[3].GetString())).ToList());
     }
 
+    /// <summary>The records of <paramref name="topic"/> by the outcome of their transaction, from the commit and abort markers in the log.</summary>
+    public static (List<KafkaRecord> Committed, List<KafkaRecord> Aborted, List<KafkaRecord> Open) ReadTransactions(string bootstrap, string topic)
+    {
+        var (code, output, errors) = Run([SuiteFiles.Oracle, "transactions", bootstrap, topic], TimeSpan.FromMinutes(2));
+        Assert.True(code == 0, $"kafka-python could not read {topic}: {errors}");
+        var view = JsonSerializer.Deserialize<Dictionary<string, Dictionary<string, List<JsonElement[]>>>>(output)![topic];
+        List<KafkaRecord> Records(string outcome) =>
+            [.. view[outcome].Select(r => new KafkaRecord(r[0].GetInt32(), r[1].GetInt64(), r[2].GetString(), r[3].GetString()))];
+        return (Records("committed"), Records("aborted"), Records("open"));
+    }
+
     private static (int Code, string Output, string Errors) Run(string[] arguments, TimeSpan limit)
     {
         var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };

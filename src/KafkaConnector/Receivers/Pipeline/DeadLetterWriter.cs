@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-using Confluent.Kafka;
 using KafkaConnector.Configuration;
 using KafkaConnector.Messages;
 
@@ -18,7 +15,7 @@ internal sealed class DeadLetterWriter(
     {
         var topic = message.Topic + options.DeadLetterTopicSuffix;
         telemetry.DeadLettering(registration, message, error, attempts, topic);
-        var deadLetter = new KafkaMessage(topic, message.Key, message.Value) { Headers = Headers(registration, message, error, attempts) };
+        var deadLetter = new KafkaMessage(topic, message.Key, message.Value) { Headers = DeadLetterHeaders.For(registration.Name, message, error, attempts) };
         for (var retry = 1; ; retry++)
         {
             try
@@ -34,28 +31,5 @@ internal sealed class DeadLetterWriter(
                 await Task.Delay(Backoff.Compute(options.RetryBackoff, options.MaxRetryBackoff, retry), cancellationToken).ConfigureAwait(false);
             }
         }
-    }
-
-    private static Headers Headers(ReceiverRegistration registration, KafkaMessage message, Exception error, int attempts)
-    {
-        var headers = new Headers();
-        if (message.HasHeaders)
-        {
-            foreach (var header in message.Headers)
-            {
-                headers.Add(header.Key, header.GetValueBytes());
-            }
-        }
-
-        var text = error.Message.Length > 1000 ? error.Message[..1000] : error.Message;
-        headers.Add(DeadLetterHeaders.Receiver, Encoding.UTF8.GetBytes(registration.Name));
-        headers.Add(DeadLetterHeaders.ExceptionType, Encoding.UTF8.GetBytes(error.GetType().FullName ?? error.GetType().Name));
-        headers.Add(DeadLetterHeaders.ExceptionMessage, Encoding.UTF8.GetBytes(text));
-        headers.Add(DeadLetterHeaders.OriginalTopic, Encoding.UTF8.GetBytes(message.Topic));
-        headers.Add(DeadLetterHeaders.OriginalPartition, Encoding.UTF8.GetBytes((message.Partition ?? -1).ToString(CultureInfo.InvariantCulture)));
-        headers.Add(DeadLetterHeaders.OriginalOffset, Encoding.UTF8.GetBytes((message.Offset ?? -1).ToString(CultureInfo.InvariantCulture)));
-        headers.Add(DeadLetterHeaders.OriginalTimestamp, Encoding.UTF8.GetBytes((message.Timestamp?.ToUnixTimeMilliseconds() ?? -1).ToString(CultureInfo.InvariantCulture)));
-        headers.Add(DeadLetterHeaders.Attempts, Encoding.UTF8.GetBytes(attempts.ToString(CultureInfo.InvariantCulture)));
-        return headers;
     }
 }
