@@ -2,7 +2,7 @@ namespace KafkaConnector.Security;
 
 /// <summary>
 /// What a caller of <see cref="IKafkaConnectorApi"/> asks to do. Each call is checked for one
-/// action on one or more resources (topics, or connector names for connector actions) by the
+/// action on one or more resources (topics; connector names or receiver ids for their actions) by the
 /// <see cref="IKafkaPermissionEvaluator"/>. Configuration names actions by these names.
 /// </summary>
 public enum KafkaConnectorAction
@@ -48,4 +48,10 @@ public enum KafkaConnectorAction
 
     /// <summary>Change a Kafka Connect connector: configuration, pause, resume, restart.</summary>
     ConnectorUpdate,
+
+    /// <summary>Read the node's receivers: state, partitions, in flight, lag, last error (the resource is <c>*</c>).</summary>
+    ReceiverView,
+
+    /// <summary>Pause, resume or restart a receiver (the resource is its id), or all of the node's receivers (<c>*</c>).</summary>
+    ReceiverControl,
 }
