@@ -10,8 +10,9 @@ namespace Microsoft.AspNetCore.Builder;
 public static class KafkaAdminEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps status, cluster members, consumer lag, topics (create, describe, delete) and ACLs (add,
-    /// list, delete) under <paramref name="prefix"/> (default <c>/kafka</c>), and connectors (list,
+    /// Maps status, cluster members, consumer lag, topics (create, describe, delete), ACLs (add,
+    /// list, delete) and the node's receivers (status; pause, resume, restart one or all) under
+    /// <paramref name="prefix"/> (default <c>/kafka</c>), and connectors (list,
     /// create, get, status, update, delete, pause, resume, restart) when the application added the
     /// Connect module (<c>AddKafkaConnect()</c>, through <c>IKafkaConnectApi</c>). Every Kafka operation
     /// goes through the permission-checked <c>IKafkaConnectorApi</c> as the HTTP user (needs
@@ -29,6 +30,7 @@ public static class KafkaAdminEndpointRouteBuilderExtensions
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status500InternalServerError);
         AdminEndpoints.Map(group);
+        ReceiverEndpoints.Map(group);
         if (endpoints.ServiceProvider.GetService<IServiceProviderIsService>()?.IsService(typeof(KafkaConnector.Connect.IKafkaConnectApi)) == true)
         {
             ConnectorEndpoints.Map(group); // the Connect module was added (AddKafkaConnect)
