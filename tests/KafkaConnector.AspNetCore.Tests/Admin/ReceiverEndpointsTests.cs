@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using KafkaConnector.AspNetCore.Admin;
+using KafkaConnector.Configuration;
 using KafkaConnector.Messages;
 using KafkaConnector.Receivers;
 using KafkaConnector.Security;
@@ -104,12 +105,11 @@ public sealed class ReceiverEndpointsTests(KafkaFixture fixture)
     [Fact]
     public async Task Pause_holds_back_what_is_produced_meanwhile_until_resume_then_delivers_it_all()
     {
-        var topic = await _cluster.CreateNewTopicAsync("rcv-pause", cancellationToken: Ct);
-        await using var node = await StartAsync(b => b.AddReceiver<InboxReceiver>(topic).AddReceiver<WitnessReceiver>(topic, configure: r => r.InGroup(_cluster.NewGroupId("rcv-witness"))));
+        var (node, topic) = await StartInboxAndWitnessAsync("rcv-pause");
+        await using var _ = node;
         using var ops = node.Client("otto", "inbox-ops,viewer");
         var deliveries = node.Services.GetRequiredService<Deliveries>();
         var kafka = node.Services.GetRequiredService<IKafkaConnectorSystemApi>();
-        await UntilListedAsync(ops, r => r.Length == 2 && r.All(x => x.State == "Running" && x.Partitions.Count == 1), "both receivers running");
         await kafka.ProduceAsync(KafkaMessage.FromText(topic, "k", "before"), Ct);
         await Eventually.UntilAsync(() => deliveries.Of(nameof(InboxReceiver)).Count == 1, Wait, () => "InboxReceiver to get 'before'", Ct);
 
@@ -201,12 +201,11 @@ public sealed class ReceiverEndpointsTests(KafkaFixture fixture)
     [Fact]
     public async Task Consumption_pause_resume_and_restart_act_on_every_receiver_of_the_node()
     {
-        var topic = await _cluster.CreateNewTopicAsync("rcv-all", cancellationToken: Ct);
-        await using var node = await StartAsync(b => b.AddReceiver<InboxReceiver>(topic).AddReceiver<WitnessReceiver>(topic, configure: r => r.InGroup(_cluster.NewGroupId("rcv-witness"))));
+        var (node, topic) = await StartInboxAndWitnessAsync("rcv-all");
+        await using var _ = node;
         using var admin = node.Client("carol", "kafka");
         var deliveries = node.Services.GetRequiredService<Deliveries>();
         var kafka = node.Services.GetRequiredService<IKafkaConnectorSystemApi>();
-        await UntilListedAsync(admin, r => r.Length == 2 && r.All(x => x.State == "Running" && x.Partitions.Count == 1), "both receivers running");
 
         using var pause = await admin.PostAsync("/kafka/consumption/pause", null, Ct);
         Assert.Equal(HttpStatusCode.NoContent, pause.StatusCode);
@@ -217,12 +216,47 @@ public sealed class ReceiverEndpointsTests(KafkaFixture fixture)
 
         using var restart = await admin.PostAsync("/kafka/consumption/restart", null, Ct);
         Assert.Equal(HttpStatusCode.NoContent, restart.StatusCode);
-        await UntilListedAsync(admin, r => r.Length == 2 && r.All(x => x.State == "Running" && x.Partitions.Count == 1), "both receivers running again after the restart");
+        await UntilBothRunAsync(admin, "again after the restart");
         await kafka.ProduceAsync(KafkaMessage.FromText(topic, "k", "after"), Ct);
         await Eventually.UntilAsync(
             () => deliveries.Of(nameof(InboxReceiver)).Contains("after") && deliveries.Of(nameof(WitnessReceiver)).Contains("after"), Wait,
             () => "both receivers to get a message produced after the restart", Ct);
     }
+
+    [Fact]
+    public async Task Consumption_restart_without_a_node_identity_is_a_409_saying_why_and_the_list_is_empty()
+    {
+        await using var node = await WebNode.StartAsync(
+            _cluster, app => app.MapKafkaAdmin(), build: b => b.Services.PostConfigure<KafkaConnectorOptions>(o => (o.Layer, o.NodeId) = (null, null)));
+        using var admin = node.Client("carol", "kafka");
+
+        using var restart = await admin.PostAsync("/kafka/consumption/restart", null, Ct);
+
+        await AdminEndpointsTests.AssertProblemAsync(
+            restart, HttpStatusCode.Conflict, "The node has no identity (KafkaConnector:Layer and KafkaConnector:NodeId): no consumer runs to restart.", Ct);
+        Assert.Empty(await ListAsync(admin));
+    }
+
+    /// <summary>A node whose InboxReceiver reads a new one-partition topic in the node's group, and WitnessReceiver the same topic in a group of its own; both running.</summary>
+    private async Task<(WebNode Node, string Topic)> StartInboxAndWitnessAsync(string hint)
+    {
+        var topic = await _cluster.CreateNewTopicAsync(hint, cancellationToken: Ct);
+        var node = await StartAsync(b => b.AddReceiver<InboxReceiver>(topic).AddReceiver<WitnessReceiver>(topic, configure: r => r.InGroup(_cluster.NewGroupId("rcv-witness"))));
+        try
+        {
+            using var viewer = node.Client("vera", "viewer");
+            await UntilBothRunAsync(viewer, "at start");
+            return (node, topic);
+        }
+        catch
+        {
+            await node.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static Task<KafkaReceiverModel[]> UntilBothRunAsync(HttpClient client, string when) =>
+        UntilListedAsync(client, r => r.Length == 2 && r.All(x => x.State == "Running" && x.Partitions.Count == 1), $"both receivers running, each owning the partition, {when}");
 
     private static async Task<KafkaReceiverModel[]> ListAsync(HttpClient client) =>
         (await client.GetFromJsonAsync<KafkaReceiverModel[]>("/kafka/receivers", Ct))!;
