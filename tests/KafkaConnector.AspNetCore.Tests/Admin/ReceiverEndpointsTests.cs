@@ -153,6 +153,10 @@ public sealed class ReceiverEndpointsTests(KafkaFixture fixture)
         var stopped = Assert.Single(await UntilListedAsync(admin, r => r is [{ State: "Stopped" }], "the ledger stopped by its policy"));
         Assert.Equal((typeof(InvalidOperationException).FullName, "ledger entry rejected", topic, 1L), (stopped.LastError?.ExceptionType, stopped.LastError?.Message, stopped.LastError?.Topic, stopped.LastError?.Offset));
         Assert.Equal(["ok-1"], deliveries.Of(nameof(LedgerReceiver)));
+        // Its partition is held where it failed (committed up to ok-1), two behind the end; a pause meanwhile is lifted by the restart.
+        await UntilListedAsync(admin, r => r is [{ Partitions: [{ IsPaused: true, CommittedOffset: 1, EndOffset: 3, Lag: 2 }] }], "the ledger's partition held at offset 1, 2 behind its end");
+        using var pause = await admin.PostAsync("/kafka/receivers/LedgerReceiver/pause", null, Ct);
+        Assert.Equal(HttpStatusCode.NoContent, pause.StatusCode);
 
         deliveries.Poisoned = false;
         using var restart = await admin.PostAsync("/kafka/receivers/LedgerReceiver/restart", null, Ct);
