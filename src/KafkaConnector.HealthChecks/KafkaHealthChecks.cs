@@ -22,15 +22,16 @@ internal sealed class KafkaBrokerHealthCheck(IKafkaConnectorStatus status) : IHe
 }
 
 /// <summary>
-/// Is the node's dispatcher alive (liveness)? Unhealthy after a fatal consumer error or when the
-/// loop is stuck; healthy while it starts, for a restart would not help then.
+/// Is the node's dispatcher alive (liveness)? Unhealthy after a fatal consumer error (the node's, or
+/// a receiver's consumer that failed) or when the loop is stuck; healthy while it starts, for a
+/// restart would not help then.
 /// </summary>
 internal sealed class KafkaDispatcherHealthCheck(IKafkaConnectorStatus status) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(Check(status.GetDispatcherStatus()));
+        Task.FromResult(Check(status.GetDispatcherStatus(), status.GetReceiverStatus()));
 
-    private static HealthCheckResult Check(KafkaDispatcherStatus dispatcher)
+    private static HealthCheckResult Check(KafkaDispatcherStatus dispatcher, IReadOnlyList<KafkaReceiverStatus> receivers)
     {
         if (!dispatcher.IsRunning)
         {
@@ -47,6 +48,11 @@ internal sealed class KafkaDispatcherHealthCheck(IKafkaConnectorStatus status) :
             return HealthCheckResult.Unhealthy("The dispatcher has stopped");
         }
 
+        if (ReceiverHealth.Failed(receivers) is { } failed)
+        {
+            return failed;
+        }
+
         var data = new Dictionary<string, object> { ["in_flight"] = dispatcher.InFlight, ["since_last_poll_ms"] = (long)dispatcher.SinceLastPoll.TotalMilliseconds };
         if (dispatcher.IsStalled)
         {
@@ -61,20 +67,21 @@ internal sealed class KafkaDispatcherHealthCheck(IKafkaConnectorStatus status) :
 
 /// <summary>
 /// Can the node do its work (readiness)? Unhealthy until its broadcast and node topics are first
-/// assigned, and for good after a fatal consumer error.
+/// assigned and every receiver's consumer has joined its group, and for good after a fatal consumer error.
 /// </summary>
 internal sealed class KafkaReadinessHealthCheck(IKafkaConnectorStatus status) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var dispatcher = status.GetDispatcherStatus();
+        var receivers = status.GetReceiverStatus();
         return Task.FromResult(dispatcher switch
         {
             { IsRunning: false } => HealthCheckResult.Healthy("No node to wait for: the service has no identity and no receivers"),
             { FatalError: { } fatal } => HealthCheckResult.Unhealthy($"The node's consumer failed fatally: {fatal}"),
             { HasStopped: true } => HealthCheckResult.Unhealthy("The dispatcher has stopped"),
             { IsReady: false } => HealthCheckResult.Unhealthy("The node's topics are not assigned yet: nothing sent to it arrives"),
-            _ => HealthCheckResult.Healthy("The node's topics are assigned"),
+            _ => ReceiverHealth.Failed(receivers) ?? ReceiverHealth.Starting(receivers) ?? HealthCheckResult.Healthy("The node's topics are assigned"),
         });
     }
 }
@@ -91,11 +98,12 @@ internal sealed class KafkaReceiversHealthCheck(IKafkaConnectorStatus status) : 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var dispatcher = status.GetDispatcherStatus();
-        if (dispatcher.StoppedReceivers.Count > 0)
+        var stopped = ReceiverHealth.Stopped(dispatcher, status.GetReceiverStatus());
+        if (stopped.Count > 0)
         {
-            var data = new Dictionary<string, object> { ["stopped"] = dispatcher.StoppedReceivers, ["held_partitions"] = dispatcher.HeldPartitions };
+            var data = new Dictionary<string, object> { ["stopped"] = stopped, ["held_partitions"] = dispatcher.HeldPartitions };
             return Task.FromResult(HealthCheckResult.Unhealthy(
-                $"Receivers stopped by their error policy: {string.Join(", ", dispatcher.StoppedReceivers)}; the messages they failed on stay uncommitted until the node restarts",
+                $"Receivers stopped by their error policy: {string.Join(", ", stopped)}; the messages they failed on stay uncommitted until they are restarted",
                 data: data));
         }
 

@@ -14,10 +14,11 @@ public static class KafkaHealthChecksBuilderExtensions
 
     /// <summary>
     /// Adds five health checks, tagged <c>kafka</c> and either <see cref="LiveTag"/> or
-    /// <see cref="ReadyTag"/>: <c>kafka-dispatcher</c> (live: the node's consumer loop is alive),
-    /// <c>kafka-transactions</c> (live: no transactional receiver failed fatally, was fenced or stopped),
-    /// <c>kafka-brokers</c> (ready: metadata from the brokers), <c>kafka-ready</c> (ready: the
-    /// node's topics are assigned, no fatal error) and <c>kafka-receivers</c> (ready, unhealthy
+    /// <see cref="ReadyTag"/>: <c>kafka-dispatcher</c> (live: the node's consumer loop is alive, no
+    /// receiver's consumer failed), <c>kafka-transactions</c> (live: no transactional receiver failed
+    /// fatally, was fenced or stopped), <c>kafka-brokers</c> (ready: metadata from the brokers),
+    /// <c>kafka-ready</c> (ready: the node's topics are assigned, no receiver still starting, no fatal
+    /// error) and <c>kafka-receivers</c> (ready, unhealthy
     /// when an error policy stopped a receiver, degraded when a receiver keeps dead-lettering). Map liveness and readiness probes with ASP.NET Core's
     /// <c>MapHealthChecks("/live", new() { Predicate = c =&gt; c.Tags.Contains("live") })</c>, or read
     /// them from <see cref="HealthCheckService"/>. They read

@@ -108,10 +108,70 @@ public sealed class KafkaHealthChecksTests
         var entry = await CheckAsync(status, "kafka-receivers");
 
         Assert.Equal(HealthStatus.Unhealthy, entry.Status);
-        Assert.Equal("Receivers stopped by their error policy: OrderReceiver; the messages they failed on stay uncommitted until the node restarts", entry.Description);
+        Assert.Equal("Receivers stopped by their error policy: OrderReceiver; the messages they failed on stay uncommitted until they are restarted", entry.Description);
         Assert.Equal(2, entry.Data["held_partitions"]);
         Assert.Empty(dispatcher.StoppedReceivers); // nothing stopped unless said so
     }
+
+    [Fact]
+    public async Task AReceiverWhoseConsumerFailed_MakesTheNodeNeitherAliveNorReady_NamingItAndItsGroup()
+    {
+        var status = new FakeStatus { Receivers = [Receiver("Orders", KafkaReceiverState.Running), Receiver("Billing", KafkaReceiverState.Failed, "billing")] };
+
+        var report = await ReportAsync(status);
+
+        var expected = "The consumer of receivers Billing (group billing) failed: nothing reaches them until the node's consumption is restarted";
+        Assert.Equal(HealthStatus.Unhealthy, report.Status);
+        Assert.Equal((HealthStatus.Unhealthy, expected), (report.Entries["kafka-dispatcher"].Status, report.Entries["kafka-dispatcher"].Description));
+        Assert.Equal((HealthStatus.Unhealthy, expected), (report.Entries["kafka-ready"].Status, report.Entries["kafka-ready"].Description));
+        Assert.Equal(["Billing"], (string[])report.Entries["kafka-ready"].Data["receivers"]);
+    }
+
+    [Fact]
+    public async Task WhileAReceiverIsStarting_TheNodeIsAliveButNotReady_EvenWithItsOwnTopicsAssigned()
+    {
+        var status = new FakeStatus { Receivers = [Receiver("Orders", KafkaReceiverState.Running), Receiver("Billing", KafkaReceiverState.Starting, "billing")] };
+
+        var report = await ReportAsync(status);
+
+        Assert.Equal(HealthStatus.Healthy, report.Entries["kafka-dispatcher"].Status);
+        Assert.Equal(
+            (HealthStatus.Unhealthy, "Receivers whose consumer has not joined its group yet: Billing (group billing)"),
+            (report.Entries["kafka-ready"].Status, report.Entries["kafka-ready"].Description));
+    }
+
+    [Fact]
+    public async Task AReceiverStoppedByItsPolicy_IsUnhealthy_NamedByItsId()
+    {
+        // Two registrations of one receiver type: the status tells them apart by id, where the dispatcher's names cannot.
+        var status = new FakeStatus { Receivers = [Receiver("Ledger", KafkaReceiverState.Running), Receiver("Ledger-2", KafkaReceiverState.Stopped)] };
+
+        var entry = await CheckAsync(status, "kafka-receivers");
+
+        Assert.Equal(HealthStatus.Unhealthy, entry.Status);
+        Assert.Equal("Receivers stopped by their error policy: Ledger-2; the messages they failed on stay uncommitted until they are restarted", entry.Description);
+        Assert.Equal(["Ledger-2"], (IReadOnlyList<string>)entry.Data["stopped"]);
+    }
+
+    [Fact]
+    public async Task PausedAndRunningReceivers_LeaveTheNodeHealthyAndReady()
+    {
+        var status = new FakeStatus { Receivers = [Receiver("Orders", KafkaReceiverState.Paused), Receiver("Billing", KafkaReceiverState.Running, "billing")] };
+
+        var report = await ReportAsync(status);
+
+        Assert.Equal(HealthStatus.Healthy, report.Status);
+        Assert.Equal("The node's topics are assigned", report.Entries["kafka-ready"].Description);
+    }
+
+    private static async Task<HealthReport> ReportAsync(FakeStatus status)
+    {
+        using var services = Build(status);
+        return await services.GetRequiredService<HealthCheckService>().CheckHealthAsync(Ct);
+    }
+
+    private static KafkaReceiverStatus Receiver(string id, KafkaReceiverState state, string? group = null) =>
+        new(id, id.Split('-')[0], "orders", group ?? "hyperiot_layer_node", group is not null, state, [new KafkaPartitionStatus("orders", 0, 5, 9, 4, 0, false)], 0, null);
 
     private static async Task<HealthReportEntry> CheckAsync(FakeStatus status, string name)
     {
@@ -145,5 +205,9 @@ public sealed class KafkaHealthChecksTests
         public Task<KafkaBrokerStatus> GetBrokerStatusAsync(CancellationToken cancellationToken = default) => Task.FromResult(Brokers);
 
         public KafkaDispatcherStatus GetDispatcherStatus() => Dispatcher;
+
+        public IReadOnlyList<KafkaReceiverStatus> Receivers { get; init; } = [];
+
+        public IReadOnlyList<KafkaReceiverStatus> GetReceiverStatus() => Receivers;
     }
 }

@@ -11,7 +11,8 @@ public static class KafkaAdminEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Maps status, cluster members, consumer lag, topics (create, describe, delete), ACLs (add,
-    /// list, delete) and consumer groups (list, describe, offsets and lag, reset) under
+    /// list, delete), consumer groups (list, describe, offsets and lag, reset) and the node's
+    /// receivers (status; pause, resume, restart one or all) under
     /// <paramref name="prefix"/> (default <c>/kafka</c>), and connectors (list,
     /// create, get, status, update, delete, pause, resume, restart) when the application added the
     /// Connect module (<c>AddKafkaConnect()</c>, through <c>IKafkaConnectApi</c>). Every Kafka operation
@@ -31,6 +32,7 @@ public static class KafkaAdminEndpointRouteBuilderExtensions
             .ProducesProblem(StatusCodes.Status500InternalServerError);
         AdminEndpoints.Map(group);
         GroupEndpoints.Map(group);
+        ReceiverEndpoints.Map(group);
         if (endpoints.ServiceProvider.GetService<IServiceProviderIsService>()?.IsService(typeof(KafkaConnector.Connect.IKafkaConnectApi)) == true)
         {
             ConnectorEndpoints.Map(group); // the Connect module was added (AddKafkaConnect)

@@ -17,18 +17,18 @@ namespace KafkaConnector.Receivers;
 public interface IKafkaReceiverControl
 {
     /// <summary>Pauses a receiver; completes once no message of its is in flight any more (the pause stays if the wait is cancelled).</summary>
-    /// <exception cref="ArgumentException">No receiver has this id; the message lists the ids.</exception>
+    /// <exception cref="KafkaReceiverNotFoundException">No receiver has this id (an <see cref="ArgumentException"/>); the message lists the ids.</exception>
     Task PauseAsync(string receiverId, CancellationToken cancellationToken = default);
 
     /// <summary>Resumes a paused receiver; completes once its consumer fetches its partitions again.</summary>
-    /// <exception cref="ArgumentException">No receiver has this id.</exception>
+    /// <exception cref="KafkaReceiverNotFoundException">No receiver has this id.</exception>
     Task ResumeAsync(string receiverId, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Runs a receiver again that its error policy stopped: the message it stopped on is read again
     /// first. Clears its last error, and resumes it if it was paused.
     /// </summary>
-    /// <exception cref="ArgumentException">No receiver has this id.</exception>
+    /// <exception cref="KafkaReceiverNotFoundException">No receiver has this id.</exception>
     Task RestartAsync(string receiverId, CancellationToken cancellationToken = default);
 
     /// <summary>Pauses every receiver of the node (not its cluster traffic); completes once nothing is in flight.</summary>

@@ -61,8 +61,7 @@ internal sealed class ReceiverControl(ReceiverRegistry registry, KafkaDispatcher
         ArgumentException.ThrowIfNullOrWhiteSpace(receiverId);
         var receivers = registry.Current.Where(r => !r.IsInternal).ToList();
         return receivers.FirstOrDefault(r => string.Equals(r.Id, receiverId, StringComparison.Ordinal))
-            ?? throw new ArgumentException(
-                $"No receiver has id '{receiverId}'; the node's receivers are: {(receivers.Count == 0 ? "none" : string.Join(", ", receivers.Select(r => r.Id)))}.", nameof(receiverId));
+            ?? throw new KafkaReceiverNotFoundException(receiverId, [.. receivers.Select(r => r.Id)]);
     }
 
     /// <summary>Until every running dispatcher's poll thread applied <paramref name="version"/> (a stopped one applies nothing, and needs nothing).</summary>

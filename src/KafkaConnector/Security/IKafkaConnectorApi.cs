@@ -6,22 +6,24 @@ using KafkaConnector.Messages;
 namespace KafkaConnector.Security;
 
 /// <summary>
-/// The connector for code acting on behalf of a caller: produce, consume and administer Kafka,
-/// each call checked first. The caller is the <see cref="ClaimsPrincipal"/> every method takes; the
-/// <see cref="IKafkaPermissionEvaluator"/> decides whether it may perform the method's
-/// <see cref="KafkaConnectorAction"/> on each resource the call touches (topics, pattern, ACL
-/// topics, consumer groups), and the call reaches Kafka only when every resource is allowed. Otherwise it throws
-/// <see cref="KafkaPermissionDeniedException"/> and nothing is sent, created or changed. Every
+/// The connector for code acting on behalf of a caller: produce, consume and administer Kafka, read
+/// and control the node's receivers, each call checked first. The caller is the
+/// <see cref="ClaimsPrincipal"/> every method takes; the <see cref="IKafkaPermissionEvaluator"/>
+/// decides whether it may perform the method's <see cref="KafkaConnectorAction"/> on each resource
+/// the call touches (topics, pattern, ACL topics, consumer groups, receiver ids), and the call goes on
+/// only when every resource is allowed. Otherwise it throws <see cref="KafkaPermissionDeniedException"/>
+/// and nothing is sent, created or changed. Every
 /// decision is logged (event ids 3000–3002) and every refusal counted
 /// (<c>kafkaconnector.permission.denied</c>). Register it with <c>AddPermissions()</c>.
 /// </summary>
 /// <remarks>
 /// Raw clients (<see cref="IKafkaConnectorSystemApi.CreateProducer"/>, consumers, producer pools) are
 /// not offered here: they could not be checked per call. After a check passes, each method behaves
-/// as its counterpart on <see cref="IKafkaConnectorSystemApi"/> or <see cref="IKafkaAdminApi"/> and
-/// throws what that throws.
+/// as its counterpart on <see cref="IKafkaConnectorSystemApi"/>, <see cref="IKafkaAdminApi"/>,
+/// <see cref="Diagnostics.IKafkaConnectorStatus"/> or <see cref="Receivers.IKafkaReceiverControl"/>
+/// and throws what that throws.
 /// </remarks>
-public interface IKafkaConnectorApi
+public partial interface IKafkaConnectorApi
 {
     /// <summary>Checks <see cref="KafkaConnectorAction.Produce"/> on the message's topic, produces, and completes when the broker acknowledged the message.</summary>
     /// <exception cref="KafkaPermissionDeniedException">The caller may not produce to the topic; nothing was sent.</exception>

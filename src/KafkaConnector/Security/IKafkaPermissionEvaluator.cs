@@ -16,7 +16,8 @@ public interface IKafkaPermissionEvaluator
     /// <param name="action">What the caller asks to do.</param>
     /// <param name="resource">
     /// A topic name; a regular expression starting with <c>^</c> for a pattern subscription; <c>prefix*</c>
-    /// for a prefixed ACL and <c>*</c> for every topic; a connector name for connector actions.
+    /// for a prefixed ACL and <c>*</c> for every topic; a connector name for connector actions; a receiver id
+    /// (or <c>*</c>) for receiver actions.
     /// </param>
     /// <param name="cancellationToken">Cancels the decision.</param>
     /// <returns>True to allow; false to deny. An exception also denies, and reaches the caller.</returns>

@@ -2,8 +2,8 @@ namespace KafkaConnector.Security;
 
 /// <summary>
 /// What a caller of <see cref="IKafkaConnectorApi"/> asks to do. Each call is checked for one
-/// action on one or more resources (topics, consumer group ids for group actions, or connector
-/// names for connector actions) by the
+/// action on one or more resources (topics, consumer group ids for group actions, connector names
+/// or receiver ids for their actions) by the
 /// <see cref="IKafkaPermissionEvaluator"/>. Configuration names actions by these names.
 /// </summary>
 public enum KafkaConnectorAction
@@ -58,4 +58,9 @@ public enum KafkaConnectorAction
 
     /// <summary>Reset a consumer group's committed offsets (the resource is the group id).</summary>
     GroupReset,
+    /// <summary>Read the node's receivers: state, partitions, in flight, lag, last error (the resource is <c>*</c>).</summary>
+    ReceiverView,
+
+    /// <summary>Pause, resume or restart a receiver (the resource is its id), or all of the node's receivers (<c>*</c>).</summary>
+    ReceiverControl,
 }

@@ -3,18 +3,23 @@ using System.Security.Claims;
 using Confluent.Kafka.Admin;
 using KafkaConnector.Admin;
 using KafkaConnector.Consumers;
+using KafkaConnector.Diagnostics;
 using KafkaConnector.Messages;
 using KafkaConnector.Producers;
+using KafkaConnector.Receivers;
 
 namespace KafkaConnector.Security;
 
 /// <inheritdoc cref="IKafkaConnectorApi"/>
 /// <remarks>Each method demands its action through the gate, then forwards to the system side unchanged.</remarks>
-internal sealed class KafkaConnectorApi(IKafkaConnectorSystemApi system, IKafkaAdminApi admin, PermissionGate gate) : IKafkaConnectorApi
+internal sealed partial class KafkaConnectorApi(
+    IKafkaConnectorSystemApi system, IKafkaAdminApi admin, PermissionGate gate, IKafkaConnectorStatus status, IKafkaReceiverControl receivers) : IKafkaConnectorApi
 {
     private readonly IKafkaConnectorSystemApi _system = system;
     private readonly IKafkaAdminApi _admin = admin;
     private readonly PermissionGate _gate = gate;
+    private readonly IKafkaConnectorStatus _status = status;
+    private readonly IKafkaReceiverControl _receivers = receivers;
 
     public async Task<KafkaDeliveryResult> ProduceAsync(ClaimsPrincipal principal, KafkaMessage message, CancellationToken cancellationToken = default)
     {

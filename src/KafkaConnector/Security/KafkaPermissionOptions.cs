@@ -31,7 +31,7 @@ public sealed class KafkaPermissionRule
     public IList<string> Actions { get; } = new List<string>();
 
     /// <summary>
-    /// Topic or connector names: exact (<c>orders</c>), with <c>*</c> wildcards (<c>orders-*</c>), or
+    /// Topic or connector names, receiver ids: exact (<c>orders</c>), with <c>*</c> wildcards (<c>orders-*</c>), or
     /// <c>*</c> for everything. A pattern subscription (a regular expression such as <c>^orders-.*</c>)
     /// is allowed only by <c>*</c> or by the same expression written here.
     /// </summary>

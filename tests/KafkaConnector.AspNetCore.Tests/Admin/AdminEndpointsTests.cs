@@ -100,7 +100,7 @@ public sealed class AdminEndpointsTests(KafkaFixture fixture)
 
         var document = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json", ct);
         var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToHashSet();
-        foreach (var path in new[] { "/kafka/status", "/kafka/cluster/members", "/kafka/lag", "/kafka/topics", "/kafka/topics/{name}", "/kafka/acls", "/kafka/acls/delete", "/kafka/groups", "/kafka/groups/{groupId}", "/kafka/groups/{groupId}/offsets", "/kafka/groups/{groupId}/offsets/reset" })
+        foreach (var path in new[] { "/kafka/status", "/kafka/cluster/members", "/kafka/lag", "/kafka/topics", "/kafka/topics/{name}", "/kafka/acls", "/kafka/acls/delete", "/kafka/groups", "/kafka/groups/{groupId}", "/kafka/groups/{groupId}/offsets", "/kafka/groups/{groupId}/offsets/reset", "/kafka/receivers", "/kafka/receivers/{id}/pause", "/kafka/receivers/{id}/resume", "/kafka/receivers/{id}/restart", "/kafka/consumption/pause", "/kafka/consumption/resume", "/kafka/consumption/restart" })
         {
             Assert.Contains(path, paths);
         }

@@ -100,6 +100,47 @@ public sealed class DashboardTests(KafkaFixture fixture)
         await page.ScreenshotAsync(new() { Path = Browser.ArtifactPath("dashboard.png"), FullPage = true });
     }
 
+    [Fact]
+    public async Task Headless_chromium_shows_each_receivers_state_group_partitions_and_last_error_live()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var orders = await _cluster.CreateNewTopicAsync("dash-receivers", partitions: 2, cancellationToken: ct);
+        var group = _cluster.NewGroupId("dash-shared");
+        await using var node = await WebNode.StartAsync(
+            _cluster,
+            app => app.MapKafkaDashboard(),
+            build: b => b.AddKafkaDashboard().AddReceiver<OrderReceiver>(orders).AddReceiver<OrderReceiver>(orders, configure: r => r.InGroup(group)),
+            layer: WebNode.NewLayer(),
+            nodeId: "a");
+        await using var browser = await Browser.LaunchAsync(new Dictionary<string, string> { ["X-User"] = "ops" });
+        var page = await browser.Context.NewPageAsync();
+        await page.GotoAsync(new Uri(node.Address, "/kafka/dashboard").ToString());
+
+        // Both registrations, by id: the node's group, and the shared one; each owns both partitions here.
+        await WaitForRowAsync(page, "OrderReceiver", "Running", "hyperiot_", $"{orders} 0,1");
+        await WaitForRowAsync(page, "OrderReceiver-2", "Running", $"{group} (shared)", $"{orders} 0,1");
+
+        // A failure shows as the receiver's last error; a pause and a resume on the node show as they happen.
+        await node.Services.GetRequiredService<IKafkaConnectorSystemApi>().ProduceAsync(KafkaMessage.FromText(orders, "o-1", "boom"), ct);
+        await page.WaitForFunctionAsync(
+            "() => [...document.querySelectorAll('#receiver-status tbody tr')].some(r => r.cells[0].textContent === 'OrderReceiver' && r.cells[6].textContent.includes('System.InvalidOperationException: cannot process order'))",
+            null, new() { Timeout = WaitMs });
+        var control = node.Services.GetRequiredService<IKafkaReceiverControl>();
+        await control.PauseAsync("OrderReceiver-2", ct);
+        await WaitForRowAsync(page, "OrderReceiver-2", "Paused", group, orders);
+        Assert.Equal("state paused", await page.EvalOnSelectorAsync<string>("#receiver-status tbody tr:nth-child(2) td:nth-child(2)", "c => c.className"));
+        await page.ScreenshotAsync(new() { Path = Browser.ArtifactPath("dashboard-receivers.png"), FullPage = true });
+        await control.ResumeAsync("OrderReceiver-2", ct);
+        await WaitForRowAsync(page, "OrderReceiver-2", "Running", group, orders);
+    }
+
+    private static Task<IJSHandle> WaitForRowAsync(IPage page, string id, string state, string group, string partitions) =>
+        page.WaitForFunctionAsync(
+            "([id, state, group, partitions]) => [...document.querySelectorAll('#receiver-status tbody tr')].some(r => r.cells[0].textContent === id"
+                + " && r.cells[1].textContent === state && r.cells[2].textContent.includes(group) && r.cells[3].textContent.includes(partitions))",
+            new[] { id, state, group, partitions },
+            new() { Timeout = WaitMs });
+
     private static Task<IJSHandle> WaitForTextAsync(IPage page, string selector, string text) =>
         page.WaitForFunctionAsync(
             "([selector, text]) => document.querySelector(selector).textContent.includes(text)",

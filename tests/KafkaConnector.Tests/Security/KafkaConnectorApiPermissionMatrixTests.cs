@@ -90,6 +90,21 @@ public sealed class KafkaConnectorApiPermissionMatrixTests(KafkaFixture fixture)
         ["DescribeGroupsAsync(ClaimsPrincipal, IEnumerable<String>, CancellationToken)"] = new(
             KafkaConnectorAction.GroupDescribe, c => c.Group, "IKafkaAdminApi.DescribeGroupsAsync",
             (c, p) => c.Api.DescribeGroupsAsync(p, [c.Group], c.Ct)),
+        // Receivers: the id is the resource (no receiver has it: an allowed call reaches the control, which refuses the id), * for all of them.
+        ["GetReceiverStatusAsync(ClaimsPrincipal, CancellationToken)"] = new(
+            KafkaConnectorAction.ReceiverView, _ => "*", "IKafkaConnectorStatus.GetReceiverStatus", (c, p) => c.Api.GetReceiverStatusAsync(p, c.Ct)),
+        ["PauseReceiverAsync(ClaimsPrincipal, String, CancellationToken)"] = new(
+            KafkaConnectorAction.ReceiverControl, c => c.Topic, "IKafkaReceiverControl.PauseAsync", (c, p) => c.Api.PauseReceiverAsync(p, c.Topic, c.Ct)),
+        ["ResumeReceiverAsync(ClaimsPrincipal, String, CancellationToken)"] = new(
+            KafkaConnectorAction.ReceiverControl, c => c.Topic, "IKafkaReceiverControl.ResumeAsync", (c, p) => c.Api.ResumeReceiverAsync(p, c.Topic, c.Ct)),
+        ["RestartReceiverAsync(ClaimsPrincipal, String, CancellationToken)"] = new(
+            KafkaConnectorAction.ReceiverControl, c => c.Topic, "IKafkaReceiverControl.RestartAsync", (c, p) => c.Api.RestartReceiverAsync(p, c.Topic, c.Ct)),
+        ["PauseAllReceiversAsync(ClaimsPrincipal, CancellationToken)"] = new(
+            KafkaConnectorAction.ReceiverControl, _ => "*", "IKafkaReceiverControl.PauseAllAsync", (c, p) => c.Api.PauseAllReceiversAsync(p, c.Ct)),
+        ["ResumeAllReceiversAsync(ClaimsPrincipal, CancellationToken)"] = new(
+            KafkaConnectorAction.ReceiverControl, _ => "*", "IKafkaReceiverControl.ResumeAllAsync", (c, p) => c.Api.ResumeAllReceiversAsync(p, c.Ct)),
+        ["RestartAllReceiversAsync(ClaimsPrincipal, CancellationToken)"] = new(
+            KafkaConnectorAction.ReceiverControl, _ => "*", "IKafkaReceiverControl.RestartAllAsync", (c, p) => c.Api.RestartAllReceiversAsync(p, c.Ct)),
     };
 
     private readonly KafkaTestCluster _cluster = fixture.Cluster;

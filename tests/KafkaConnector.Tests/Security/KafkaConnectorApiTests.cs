@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Claims;
 using KafkaConnector.Consumers;
 using KafkaConnector.Messages;
+using KafkaConnector.Receivers;
 using KafkaConnector.Security;
 using KafkaConnector.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -173,6 +174,36 @@ public sealed class KafkaConnectorApiTests(KafkaFixture fixture)
             e => Assert.Equal((3001, LogLevel.Warning, $"Denied Produce on '{topic}' for (anonymous) (unauthenticated)"), (e.Id.Id, e.Level, e.Message)));
         Assert.All(connector.Denials, tags => Assert.Equal(["kafkaconnector.action", "kafkaconnector.outcome"], tags.Keys.Order(StringComparer.Ordinal)));
         Assert.Equal(2, connector.Denials.Count);
+    }
+
+    [Fact]
+    public async Task ReceiverRules_AViewerReadsWithoutControlling_AndControlOfSomeReceiversIsNotControlOfAll()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var connector = SecureConnector.Create(_cluster, o =>
+        {
+            Allow(o, "viewer", ["ReceiverView"], "*");
+            Allow(o, "orders-ops", ["ReceiverControl"], "Order*");
+        });
+        var viewer = Principals.User("vera", "viewer");
+        var ops = Principals.User("otto", "orders-ops");
+
+        Assert.Empty(await connector.Api.GetReceiverStatusAsync(viewer, ct));
+        var viewerPause = await Assert.ThrowsAsync<KafkaPermissionDeniedException>(() => connector.Api.PauseReceiverAsync(viewer, "OrderReceiver", ct));
+        var opsView = await Assert.ThrowsAsync<KafkaPermissionDeniedException>(() => connector.Api.GetReceiverStatusAsync(ops, ct));
+        // Allowed: the control itself answers that this node has no such receiver.
+        var unknown = await Assert.ThrowsAsync<KafkaReceiverNotFoundException>(() => connector.Api.PauseReceiverAsync(ops, "OrderReceiver", ct));
+        var otherReceiver = await Assert.ThrowsAsync<KafkaPermissionDeniedException>(() => connector.Api.RestartReceiverAsync(ops, "BillingReceiver", ct));
+        var all = await Assert.ThrowsAsync<KafkaPermissionDeniedException>(() => connector.Api.PauseAllReceiversAsync(ops, ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => connector.Api.ResumeReceiverAsync(ops, " ", ct));
+
+        Assert.Equal("Permission denied: ReceiverControl on 'OrderReceiver'.", viewerPause.Message);
+        Assert.Equal("Permission denied: ReceiverView on '*'.", opsView.Message);
+        Assert.Equal(("OrderReceiver", "receiverId"), (unknown.ReceiverId, unknown.ParamName));
+        Assert.StartsWith("No receiver has id 'OrderReceiver'; the node's receivers are: none.", unknown.Message, StringComparison.Ordinal);
+        Assert.Equal("BillingReceiver", otherReceiver.Resource);
+        Assert.Equal("*", all.Resource);
+        Assert.Equal(["IKafkaConnectorStatus.GetReceiverStatus", "IKafkaReceiverControl.PauseAsync"], connector.Calls);
     }
 
     private async Task AssertEvaluatorDecidesAsync(SecureConnector connector, NameEvaluator evaluator)

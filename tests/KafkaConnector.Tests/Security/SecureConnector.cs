@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using KafkaConnector.Admin;
 using KafkaConnector.Configuration;
 using KafkaConnector.Diagnostics;
+using KafkaConnector.Receivers;
 using KafkaConnector.Security;
 using KafkaConnector.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,8 +12,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace KafkaConnector.Tests.Security;
 
 /// <summary>
-/// A connector with permissions, whose system and admin sides record every call that reaches
-/// them, and which records every denial the connector's meter counts.
+/// A connector with permissions, whose system, admin, status and receiver control sides record
+/// every call that reaches them, and which records every denial the connector's meter counts.
 /// </summary>
 internal sealed class SecureConnector : IAsyncDisposable
 {
@@ -44,7 +45,7 @@ internal sealed class SecureConnector : IAsyncDisposable
 
     public IKafkaConnectorApi Api => Host.Services.GetRequiredService<IKafkaConnectorApi>();
 
-    /// <summary>Calls that reached IKafkaConnectorSystemApi or IKafkaAdminApi, as <c>Interface.Method</c>.</summary>
+    /// <summary>Calls that reached IKafkaConnectorSystemApi, IKafkaAdminApi, IKafkaConnectorStatus or IKafkaReceiverControl, as <c>Interface.Method</c>.</summary>
     public ConcurrentQueue<string> Calls { get; }
 
     /// <summary>Tags of every counted denial.</summary>
@@ -75,6 +76,9 @@ internal sealed class SecureConnector : IAsyncDisposable
             builder.AddPermissions(rules);
             builder.Services.Replace(ServiceDescriptor.Singleton<IKafkaConnectorSystemApi>(sp => RecordingProxy.Wrap<IKafkaConnectorSystemApi>(sp.GetRequiredService<KafkaConnectorSystemApi>(), calls)));
             builder.Services.Replace(ServiceDescriptor.Singleton<IKafkaAdminApi>(sp => RecordingProxy.Wrap<IKafkaAdminApi>(sp.GetRequiredService<KafkaAdminApi>(), calls)));
+            builder.Services.AddSingleton<KafkaConnectorStatus>().AddSingleton<ReceiverControl>();
+            builder.Services.Replace(ServiceDescriptor.Singleton<IKafkaConnectorStatus>(sp => RecordingProxy.Wrap<IKafkaConnectorStatus>(sp.GetRequiredService<KafkaConnectorStatus>(), calls)));
+            builder.Services.Replace(ServiceDescriptor.Singleton<IKafkaReceiverControl>(sp => RecordingProxy.Wrap<IKafkaReceiverControl>(sp.GetRequiredService<ReceiverControl>(), calls)));
             services?.Invoke(builder.Services);
         });
         return new SecureConnector(host, calls);

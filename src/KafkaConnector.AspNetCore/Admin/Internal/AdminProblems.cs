@@ -10,7 +10,7 @@ namespace KafkaConnector.AspNetCore.Admin.Internal;
 
 /// <summary>
 /// Wraps every admin endpoint: exceptions become ProblemDetails
-/// (denied 403, bad input 400, missing topic 404, existing topic or active group 409, unsupported 501, Kafka 502).
+/// (denied 403, bad input 400, missing topic or receiver 404, existing topic or active group 409, unsupported 501, Kafka 502).
 /// </summary>
 internal sealed class AdminProblems : IEndpointFilter
 {
@@ -39,6 +39,7 @@ internal sealed class AdminProblems : IEndpointFilter
         KafkaGroupActiveException => (StatusCodes.Status409Conflict, e.Message),
         KafkaAdminNotSupportedException => (StatusCodes.Status501NotImplemented, e.Message),
         KafkaAdminException => (StatusCodes.Status502BadGateway, e.Message),
+        KafkaConnector.Receivers.KafkaReceiverNotFoundException => (StatusCodes.Status404NotFound, e.Message),
         ArgumentException or BadHttpRequestException or System.Text.Json.JsonException => (StatusCodes.Status400BadRequest, e.Message),
         KafkaClusterException => (StatusCodes.Status503ServiceUnavailable, e.Message),
         KafkaConnector.Connect.KafkaConnectConnectorNotFoundException => (StatusCodes.Status404NotFound, e.Message),

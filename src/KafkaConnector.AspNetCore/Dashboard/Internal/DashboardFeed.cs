@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using KafkaConnector.Cluster;
 using KafkaConnector.Configuration;
 using KafkaConnector.Consumers;
+using KafkaConnector.Diagnostics;
 using KafkaConnector.Messages;
 using KafkaConnector.Receivers;
 using Microsoft.Extensions.Hosting;
@@ -10,14 +11,15 @@ using Microsoft.Extensions.Options;
 namespace KafkaConnector.AspNetCore.Dashboard.Internal;
 
 /// <summary>
-/// What the dashboard shows beyond the meter: members as they come and go, and the last dead
-/// letters, read from each dead-letter topic once this node has written to it.
+/// What the dashboard shows beyond the meter: members as they come and go, the last dead
+/// letters, read from each dead-letter topic once this node has written to it, and the receivers' status.
 /// </summary>
 internal sealed class DashboardFeed : IHostedService, IDisposable
 {
     private const int Keep = 20;
     private readonly NodeMetrics _metrics;
     private readonly IKafkaConnectorSystemApi _kafka;
+    private readonly IKafkaConnectorStatus _status;
     private readonly IServiceProvider _services;
     private readonly KafkaConnectorOptions _options;
     private readonly ConcurrentQueue<DashboardMemberEvent> _events = new();
@@ -26,10 +28,11 @@ internal sealed class DashboardFeed : IHostedService, IDisposable
     private IDisposable? _members;
     private volatile bool _stopped;
 
-    public DashboardFeed(NodeMetrics metrics, IKafkaConnectorSystemApi kafka, IServiceProvider services, IOptions<KafkaConnectorOptions> options)
+    public DashboardFeed(NodeMetrics metrics, IKafkaConnectorSystemApi kafka, IKafkaConnectorStatus status, IServiceProvider services, IOptions<KafkaConnectorOptions> options)
     {
         _metrics = metrics;
         _kafka = kafka;
+        _status = status;
         _services = services;
         _options = options.Value;
     }
@@ -61,7 +64,7 @@ internal sealed class DashboardFeed : IHostedService, IDisposable
         var members = Identified
             ? Cluster.Members.OrderBy(m => m.NodeId, StringComparer.Ordinal).Select(m => new DashboardMember(m.NodeId, m.StartedAt, m.LastSeen)).ToArray()
             : [];
-        return new DashboardSnapshot(_options.Layer, _options.NodeId, DateTimeOffset.UtcNow, members, [.. _events.Reverse()], _metrics.Read(), [.. _deadLetters.Reverse()]);
+        return new DashboardSnapshot(_options.Layer, _options.NodeId, DateTimeOffset.UtcNow, members, [.. _events.Reverse()], _metrics.Read(), [.. _deadLetters.Reverse()], DashboardReceivers.From(_status.GetReceiverStatus()));
     }
 
     public void Dispose() => _members?.Dispose();
@@ -98,14 +101,12 @@ internal sealed class DashboardFeed : IHostedService, IDisposable
 
     private static DashboardDeadLetter ToDeadLetter(KafkaMessage m)
     {
-        var key = m.KeyAsString();
-        var error = m.HeaderAsString(DeadLetterHeaders.ExceptionMessage);
         return new DashboardDeadLetter(
             m.HeaderAsString(DeadLetterHeaders.OriginalTopic) ?? m.Topic,
-            key is { Length: > 64 } ? key[..64] + "…" : key,
+            DashboardReceivers.Shorten(m.KeyAsString(), 64),
             m.HeaderAsString(DeadLetterHeaders.Receiver),
             m.HeaderAsString(DeadLetterHeaders.ExceptionType),
-            error is { Length: > 200 } ? error[..200] + "…" : error,
+            DashboardReceivers.Shorten(m.HeaderAsString(DeadLetterHeaders.ExceptionMessage), DashboardReceivers.MaxErrorLength),
             m.HeaderAsString(DeadLetterHeaders.Attempts),
             m.Timestamp);
     }

@@ -16,6 +16,10 @@ internal sealed record DashboardMemberEvent(string Kind, string NodeId, DateTime
 internal sealed record DashboardDeadLetter(
     string Topic, string? Key, string? Receiver, string? ExceptionType, string? ExceptionMessage, string? Attempts, DateTimeOffset? At);
 
+/// <summary>A receiver as the node's status reports it; <see cref="Partitions"/> as <c>topic 0,1; other 2</c>.</summary>
+internal sealed record DashboardReceiverStatus(
+    string Id, string State, string GroupId, bool SharesWork, string Partitions, int InFlight, long? Lag, string? LastError, DateTimeOffset? LastErrorAt);
+
 /// <summary>One push of the dashboard: everything it shows.</summary>
 internal sealed record DashboardSnapshot(
     string? Layer,
@@ -24,4 +28,5 @@ internal sealed record DashboardSnapshot(
     IReadOnlyList<DashboardMember> Members,
     IReadOnlyList<DashboardMemberEvent> MemberEvents,
     DashboardCounters Counters,
-    IReadOnlyList<DashboardDeadLetter> DeadLetters);
+    IReadOnlyList<DashboardDeadLetter> DeadLetters,
+    IReadOnlyList<DashboardReceiverStatus> ReceiverStatus);

@@ -157,7 +157,7 @@ public sealed class ReceiverControlTests(KafkaFixture fixture)
         var (control, status) = Services(node);
         using var second = node.Api.RegisterReceiver(new PausedOne(), "b-topic");
 
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => control.PauseAsync("nope", Ct));
+        var error = await Assert.ThrowsAsync<KafkaReceiverNotFoundException>(() => control.PauseAsync("nope", Ct));
 
         Assert.Equal("receiverId", error.ParamName);
         Assert.Contains($"'nope'; the node's receivers are: {nameof(PausedOne)}, {nameof(PausedOne)}-2", error.Message, StringComparison.Ordinal);

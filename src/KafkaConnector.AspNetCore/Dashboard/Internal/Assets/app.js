@@ -10,11 +10,12 @@ function cell(row, text, numeric) {
   row.appendChild(td);
 }
 
-function fill(tableId, rows) {
+function fill(tableId, rows, decorate) {
   const body = document.querySelector(`#${tableId} tbody`);
   body.replaceChildren(...rows.map(values => {
     const tr = document.createElement("tr");
     values.forEach(v => cell(tr, String(v ?? ""), typeof v === "number"));
+    if (decorate) decorate(tr, values);
     return tr;
   }));
 }
@@ -53,6 +54,10 @@ function render(s) {
   s.counters.lag.forEach(l => lag.set(l.topic, (lag.get(l.topic) ?? 0) + l.lag));
   fill("topics", s.counters.topics.map(t =>
     [t.name, t.sent, t.consumed, rate(previous.topics, t.name, t.consumed, seconds), t.failed, lag.has(t.name) ? lag.get(t.name) : "-"]));
+  fill("receiver-status", s.receiverStatus.map(r =>
+    [r.id, r.state, r.sharesWork ? `${r.groupId} (shared)` : r.groupId, r.partitions, r.inFlight, r.lag ?? "-",
+      r.lastError ? `${time(r.lastErrorAt)} ${r.lastError}` : ""]),
+    (tr, values) => { tr.cells[1].className = `state ${values[1].toLowerCase()}`; });
   fill("dead-letters", s.deadLetters.map(d =>
     [time(d.at), d.topic, d.key, d.receiver, `${d.exceptionType ?? ""}: ${d.exceptionMessage ?? ""}`, d.attempts]));
 }
