@@ -35,19 +35,20 @@ internal sealed class KafkaConnectorStatus(KafkaDispatchers dispatchers, Consump
         // The node's dispatcher and every receiver group's, as one: a group that failed fails the node's status.
         var all = dispatchers.All;
         var node = dispatchers.Node;
-        var fatal = all.Where(d => d.FatalError is not null)
+        var fatal = dispatchers.IsRestarting ? null : all.Where(d => d.FatalError is not null)
             .Select(d => d == node ? $"{d.FatalError!.Code} {d.FatalError.Reason}" : $"{d.Scope!.Name}: {d.FatalError!.Code} {d.FatalError.Reason}")
             .FirstOrDefault();
         var sinceLastPoll = all.Where(d => d.IsRunning && !d.HasStopped).Select(d => d.SinceLastPoll).DefaultIfEmpty(node.SinceLastPoll).Max();
+        var restarting = dispatchers.IsRestarting; // the old consumers stopping on purpose: starting, not stopped
         return new KafkaDispatcherStatus(
             node.IsRunning,
-            all.Any(d => d.HasStopped && d.IsRunning) || node.HasStopped,
+            !restarting && (all.Any(d => d.HasStopped && d.IsRunning) || node.HasStopped),
             fatal,
             sinceLastPoll,
             stalledAfter,
             all.Sum(d => d.InFlight),
             ReceiverInvoker.ConsecutiveDeadLetters(all.SelectMany(d => d.Receivers)),
-            all.All(d => d.IsReady) && node.IsReady)
+            !restarting && all.All(d => d.IsReady) && node.IsReady)
         {
             StoppedReceivers = ReceiverInvoker.Stopped(all.SelectMany(d => d.Receivers)),
             HeldPartitions = all.Sum(d => d.HeldPartitions),
@@ -64,10 +65,12 @@ internal sealed class KafkaConnectorStatus(KafkaDispatchers dispatchers, Consump
                 continue;
             }
 
-            var failed = dispatcher.FatalError is not null || (dispatcher.IsRunning && dispatcher.HasStopped);
+            var restarting = dispatchers.IsRestarting;
+            var failed = !restarting && (dispatcher.FatalError is not null || (dispatcher.IsRunning && dispatcher.HasStopped));
             foreach (var receiver in dispatcher.Receivers.Where(r => !r.IsInternal))
             {
-                var state = failed ? KafkaReceiverState.Failed
+                var state = restarting ? KafkaReceiverState.Starting
+                    : failed ? KafkaReceiverState.Failed
                     : receiver.Pipeline is { IsStopped: true } ? KafkaReceiverState.Stopped
                     : receiver.IsPaused || nodePaused() ? KafkaReceiverState.Paused
                     : dispatcher.IsReady ? KafkaReceiverState.Running

@@ -17,6 +17,7 @@ internal sealed class KafkaDispatchers : IDisposable
     private readonly List<Task> _retiring = [];
     private bool _started;
     private bool _stopping;
+    private volatile bool _restarting;
 
     public KafkaDispatchers(DispatcherServices services)
     {
@@ -29,6 +30,9 @@ internal sealed class KafkaDispatchers : IDisposable
 
     /// <summary>The dispatcher of the node's own group (a new one after <see cref="RestartAsync"/>).</summary>
     public KafkaDispatcher Node { get; private set; }
+
+    /// <summary>Whether <see cref="RestartAsync"/> runs: the old consumers stop and new ones start (status says starting, not stopped).</summary>
+    public bool IsRestarting => _restarting;
 
     /// <summary>The node's dispatcher first, then those of the receiver groups, by group id.</summary>
     public IReadOnlyList<KafkaDispatcher> All
@@ -96,12 +100,26 @@ internal sealed class KafkaDispatchers : IDisposable
             }
 
             _started = false; // registrations meanwhile wait for the new set
+            _restarting = true;
             old = [Node, .. _groups.Values];
-            _groups.Clear();
         }
 
         DispatchLog.Restarting(_logger, old.Count);
-        await Task.WhenAll(old.Select(d => d.StopWithinAsync(drainTimeout, cancellationToken))).ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(old.Select(d => d.StopWithinAsync(drainTimeout, cancellationToken))).ConfigureAwait(false);
+        }
+        catch
+        {
+            _restarting = false;
+            throw;
+        }
+
+        lock (_lock)
+        {
+            _groups.Clear(); // listed until now, so that their receivers stay in the status while they stop
+        }
+
         foreach (var dispatcher in old)
         {
             dispatcher.Dispose();
@@ -122,6 +140,7 @@ internal sealed class KafkaDispatchers : IDisposable
         }
 
         Synchronize();
+        _restarting = false;
     }
 
     public void Dispose()

@@ -131,6 +131,29 @@ public sealed class ReceiverControlTests(KafkaFixture fixture)
     }
 
     [Fact]
+    public async Task WhileTheConsumptionRestarts_TheNodeReportsStarting_NeverStoppedOrFailed()
+    {
+        var topic = await _cluster.CreateNewTopicAsync("restarting", 1, Ct);
+        var gated = new GatedReceiver();
+        await using var node = await StartAsync(b => b.AddReceiver<GatedReceiver>(topic), services: s => s.AddSingleton(gated));
+        var (control, status) = Services(node);
+        await ProduceAsync(node, topic, 0, 1);
+        await Eventually.UntilAsync(() => gated.Entered == 1, WaitLimit, () => "the message in the receiver", Ct);
+
+        var restart = control.RestartAllAsync(Ct); // drains: the held message keeps the old consumer stopping
+        await Eventually.UntilAsync(() => status.GetReceiverStatus().Single().State == KafkaReceiverState.Starting, WaitLimit, () => $"starting: {status.GetReceiverStatus().Single()}", Ct);
+        var during = status.GetDispatcherStatus();
+        Assert.False(during.HasStopped);
+        Assert.Null(during.FatalError);
+        Assert.False(during.IsReady);
+
+        gated.Open();
+        await restart;
+        await Eventually.UntilAsync(() => status.GetReceiverStatus().Single().State == KafkaReceiverState.Running && status.GetDispatcherStatus().IsReady, WaitLimit, () => "running again", Ct);
+        await Eventually.UntilAsync(() => gated.Finished.ContainsKey("0"), WaitLimit, () => "the message finished", Ct);
+    }
+
+    [Fact]
     public async Task Status_ShowsWhatIsInFlight_AndTheReceiversGroup()
     {
         var topic = await _cluster.CreateNewTopicAsync("inflight", 1, Ct);
