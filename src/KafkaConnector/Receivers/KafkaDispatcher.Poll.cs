@@ -135,7 +135,8 @@ internal sealed partial class KafkaDispatcher
 
     private void Subscribe()
     {
-        if (_subscription.Update(Receivers) is { } topics)
+        // A receiver group's last receiver went: its dispatcher is being retired, and keeps what it has until it stops.
+        if (_subscription.Update(Receivers) is { Count: > 0 } topics)
         {
             if (IsReady)
             {
