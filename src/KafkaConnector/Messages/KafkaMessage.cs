@@ -107,6 +107,7 @@ public sealed class KafkaMessage
     public override string ToString() =>
         $"{Topic}[{Partition?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "any"}]@{Offset?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"} key={Key?.Length ?? 0} B value={Value?.Length ?? 0} B";
 
+    /// <remarks>A record without headers gets no collection until one is asked for (<see cref="Headers"/>): most records have none.</remarks>
     internal static KafkaMessage FromConsumeResult(ConsumeResult<byte[], byte[]> result) => new(result.Topic, result.Message.Key, result.Message.Value)
     {
         Partition = result.Partition.Value,
@@ -114,7 +115,7 @@ public sealed class KafkaMessage
         Timestamp = result.Message.Timestamp.UnixTimestampMs == 0 && result.Message.Timestamp.Type == TimestampType.NotAvailable
             ? null
             : DateTimeOffset.FromUnixTimeMilliseconds(result.Message.Timestamp.UnixTimestampMs),
-        Headers = result.Message.Headers ?? [],
+        _headers = result.Message.Headers,
     };
 
     internal Message<byte[], byte[]> ToConfluentMessage() => new()

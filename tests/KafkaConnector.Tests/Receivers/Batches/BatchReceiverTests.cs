@@ -123,6 +123,25 @@ public sealed class BatchReceiverTests(KafkaFixture fixture)
         Assert.Equal(8, gated.Finished.Count);
     }
 
+    [Fact]
+    public async Task InAGroupOfTheirOwn_TwoNodesShareTheBatches_EachMessageOnce()
+    {
+        var topic = await _cluster.CreateNewTopicAsync("batchshared", 4, Ct);
+        var layer = NodeHost.NewLayer();
+        var group = _cluster.NewGroupId("batches");
+        var onA = new Collecting();
+        var onB = new Collecting();
+        await using var a = await NodeHost.StartAsync(_cluster, layer, "a", b => b.AddBatchReceiver<Collecting>(topic, maxMessages: 10, configure: r => r.InGroup(group)), o => o.Consumer["auto.offset.reset"] = "earliest", s => s.AddSingleton(onA));
+        await using var b = await NodeHost.StartAsync(_cluster, layer, "b", b => b.AddBatchReceiver<Collecting>(topic, maxMessages: 10, configure: r => r.InGroup(group)), o => o.Consumer["auto.offset.reset"] = "earliest", s => s.AddSingleton(onB));
+        await Eventually.UntilAsync(() => new[] { a, b }.All(n => n.Host.Services.GetRequiredService<KafkaConnector.Diagnostics.IKafkaConnectorStatus>().GetReceiverStatus().Single().Partitions.Count == 2), WaitLimit, () => "the 4 partitions split 2 and 2", Ct);
+
+        await ProduceAsync(a, topic, 200);
+
+        await Eventually.UntilAsync(() => onA.Count + onB.Count >= 200, WaitLimit, () => $"all 200 between the nodes: {onA.Count} + {onB.Count}", Ct);
+        Assert.True(onA.Count > 0 && onB.Count > 0, $"both nodes should have had batches: {onA.Count}, {onB.Count}");
+        Assert.Equal(Enumerable.Range(0, 200), onA.Batches.Concat(onB.Batches).SelectMany(m => m).Select(m => int.Parse(m.ValueAsString()!, CultureInfo.InvariantCulture)).Order());
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(100_001)]
