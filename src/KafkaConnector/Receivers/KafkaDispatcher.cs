@@ -11,8 +11,9 @@ using Microsoft.Extensions.Logging;
 namespace KafkaConnector.Receivers;
 
 /// <summary>
-/// Consumes the node's system topics and every receiver's topics in the node's own group, and
-/// calls the matching receivers.
+/// One consumer of the node and the receivers it calls (<see cref="DispatchScope"/>): in the node's
+/// own group its system topics and every receiver without a group; in a receiver group, that group's
+/// receivers, whose partitions the nodes registering them share (<see cref="KafkaDispatchers"/>).
 /// <list type="bullet">
 /// <item>At-least-once: auto commit is off; a partition's offset is committed only when every
 /// matching receiver finished that message and all earlier ones (<see cref="PartitionTracker"/>).</item>
