@@ -178,6 +178,7 @@ internal sealed class DispatchWork(ReceiverInvoker invoker, KafkaConnectorMetric
     /// </summary>
     internal sealed class BatchItem(KafkaMessage first, ReceiverRegistration receiver, PartitionTracker tracker) : Item(first, [receiver], tracker)
     {
-        public List<KafkaMessage> Messages { get; } = [first];
+        /// <summary>Sized for a full batch (up to 1,024 at first), so that filling it does not copy it over and over.</summary>
+        public List<KafkaMessage> Messages { get; } = new List<KafkaMessage>(Math.Min(receiver.Batch!.MaxMessages, 1024)) { first };
     }
 }
