@@ -58,6 +58,8 @@ internal sealed class KafkaConnectorStatus(KafkaDispatchers dispatchers, Consump
     public IReadOnlyList<KafkaReceiverStatus> GetReceiverStatus()
     {
         var statuses = new List<KafkaReceiverStatus>();
+        var restarting = dispatchers.IsRestarting;
+        var nodePaused = consumption.NodePaused;
         foreach (var dispatcher in dispatchers.All)
         {
             if (dispatcher.Scope is not { } scope)
@@ -65,14 +67,13 @@ internal sealed class KafkaConnectorStatus(KafkaDispatchers dispatchers, Consump
                 continue;
             }
 
-            var restarting = dispatchers.IsRestarting;
             var failed = !restarting && (dispatcher.FatalError is not null || (dispatcher.IsRunning && dispatcher.HasStopped));
             foreach (var receiver in dispatcher.Receivers.Where(r => !r.IsInternal))
             {
                 var state = restarting ? KafkaReceiverState.Starting
                     : failed ? KafkaReceiverState.Failed
                     : receiver.Pipeline is { IsStopped: true } ? KafkaReceiverState.Stopped
-                    : receiver.IsPaused || nodePaused() ? KafkaReceiverState.Paused
+                    : receiver.IsPaused || nodePaused ? KafkaReceiverState.Paused
                     : dispatcher.IsReady ? KafkaReceiverState.Running
                     : KafkaReceiverState.Starting;
                 var partitions = dispatcher.AssignedPartitions.Where(p => receiver.Filter.Matches(p.Topic, scope.Topics)).ToList();
@@ -81,8 +82,6 @@ internal sealed class KafkaConnectorStatus(KafkaDispatchers dispatchers, Consump
         }
 
         return statuses;
-
-        bool nodePaused() => consumption.NodePaused;
     }
 
     public void Dispose()

@@ -16,6 +16,9 @@ internal sealed class StartOffsetResolver(string? autoOffsetReset, DateTimeOffse
     private readonly string? _autoOffsetReset = autoOffsetReset;
     private readonly Dictionary<TopicPartition, long> _safe = [];
 
+    /// <summary>Whether <c>auto.offset.reset</c> starts a partition without a commit at its beginning (librdkafka's spellings).</summary>
+    public static bool StartsAtEarliest(string? autoOffsetReset) => autoOffsetReset is "earliest" or "smallest" or "beginning";
+
     /// <summary>
     /// Where each partition starts:
     /// <list type="number">
@@ -33,7 +36,7 @@ internal sealed class StartOffsetResolver(string? autoOffsetReset, DateTimeOffse
     /// </summary>
     public List<TopicPartitionOffset> Resolve(IOffsetLookup lookup, List<TopicPartition> partitions, Func<TopicPartition, PartitionTracker> trackerOf)
     {
-        if (_autoOffsetReset is "earliest" or "smallest" or "beginning")
+        if (StartsAtEarliest(_autoOffsetReset))
         {
             return Unset(partitions); // librdkafka: the committed offset, else the beginning; nothing is ever skipped
         }

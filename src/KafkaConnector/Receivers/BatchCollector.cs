@@ -23,12 +23,12 @@ internal sealed class BatchCollector(Action<DispatchWork.BatchItem> schedule)
             var key = (receiver, tracker);
             if (_open.TryGetValue(key, out var open))
             {
-                DispatchWork.AddToBatch(open.Batch, message);
+                open.Batch.Add(message);
             }
             else
             {
                 var due = Environment.TickCount64 + (long)receiver.Batch!.MaxWait.TotalMilliseconds;
-                open = (DispatchWork.OpenBatch(receiver, message, tracker), due);
+                open = (DispatchWork.BatchItem.Open(receiver, message, tracker), due);
                 _open[key] = open;
                 _earliestDue = Math.Min(_earliestDue, due);
             }

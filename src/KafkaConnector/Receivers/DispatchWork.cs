@@ -44,25 +44,6 @@ internal sealed class DispatchWork(ReceiverInvoker invoker, KafkaConnectorMetric
         return item;
     }
 
-    /// <summary>
-    /// Opens a batch of <paramref name="receiver"/> on the partition of <paramref name="tracker"/> with its
-    /// first message. Until it is handed over (<see cref="Handing"/>) its messages count as collected, not in flight.
-    /// </summary>
-    public static BatchItem OpenBatch(ReceiverRegistration receiver, KafkaMessage first, PartitionTracker tracker)
-    {
-        var batch = tracker.Track(new BatchItem(first, receiver, tracker));
-        tracker.Collecting(1);
-        return batch;
-    }
-
-    /// <summary>Adds a later message of the same partition to an open batch: it commits when the batch does.</summary>
-    public static void AddToBatch(BatchItem batch, KafkaMessage message)
-    {
-        batch.Tracker.TrackMore(message.Offset ?? -1, batch);
-        batch.Tracker.Collecting(1);
-        batch.Messages.Add(message);
-    }
-
     /// <summary>Poll thread: the batch goes to the scheduler; its messages are in flight from now on.</summary>
     public void Handing(BatchItem batch)
     {
@@ -176,9 +157,35 @@ internal sealed class DispatchWork(ReceiverInvoker invoker, KafkaConnectorMetric
     /// One batch of a partition for one batch receiver: a single tracker entry for all its offsets
     /// (<see cref="PartitionTracker.TrackMore"/>), so a message in a batch allocates nothing but itself.
     /// </summary>
-    internal sealed class BatchItem(KafkaMessage first, ReceiverRegistration receiver, PartitionTracker tracker) : Item(first, [receiver], tracker)
+    /// <remarks>
+    /// Until it is handed over (<see cref="Handing"/>) its messages count as collected, not in flight:
+    /// they wait for more messages rather than for a receiver.
+    /// </remarks>
+    internal sealed class BatchItem : Item
     {
+        private BatchItem(KafkaMessage first, ReceiverRegistration receiver, PartitionTracker tracker)
+            : base(first, [receiver], tracker)
+        {
+            Messages = new List<KafkaMessage>(Math.Min(receiver.Batch!.MaxMessages, 1024)) { first };
+        }
+
         /// <summary>Sized for a full batch (up to 1,024 at first), so that filling it does not copy it over and over.</summary>
-        public List<KafkaMessage> Messages { get; } = new List<KafkaMessage>(Math.Min(receiver.Batch!.MaxMessages, 1024)) { first };
+        public List<KafkaMessage> Messages { get; }
+
+        /// <summary>Poll thread: opens a batch of <paramref name="receiver"/> on the partition of <paramref name="tracker"/> with its first message.</summary>
+        public static BatchItem Open(ReceiverRegistration receiver, KafkaMessage first, PartitionTracker tracker)
+        {
+            var batch = tracker.Track(new BatchItem(first, receiver, tracker));
+            tracker.Collecting(1);
+            return batch;
+        }
+
+        /// <summary>Poll thread: a later message of the same partition; it commits when the batch does.</summary>
+        public void Add(KafkaMessage message)
+        {
+            Tracker.TrackMore(message.Offset ?? -1, this);
+            Tracker.Collecting(1);
+            Messages.Add(message);
+        }
     }
 }

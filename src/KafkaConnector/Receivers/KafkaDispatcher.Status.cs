@@ -20,11 +20,9 @@ internal sealed partial class KafkaDispatcher
     private EndOffsets? _endOffsets;
     private volatile IReadOnlyList<KafkaPartitionStatus> _partitionStatus = [];
     private volatile bool _statusDue = true;
-    private bool? _earliest;
+    private bool _startsAtEarliest;
     private int _controlVersion;
     private int _appliedVersion;
-
-    private bool StartsAtEarliest => _earliest ??= _clients.CreateConsumerConfig(null).Get("auto.offset.reset") is "earliest" or "smallest" or "beginning";
 
     /// <summary>The partitions this dispatcher's consumer owns, as its poll thread last saw them.</summary>
     internal IReadOnlyList<KafkaPartitionStatus> AssignedPartitions => _partitionStatus;
@@ -91,7 +89,7 @@ internal sealed partial class KafkaDispatcher
 
             long? committed = tracker.CommittedOffset >= 0 ? tracker.CommittedOffset : null;
             // Nothing read nor committed yet: the consumer starts where auto.offset.reset puts it.
-            long? start = asked is { } a ? (StartsAtEarliest ? a.Low.Value : a.High.Value) : null;
+            long? start = asked is { } a ? (_startsAtEarliest ? a.Low.Value : a.High.Value) : null;
             long? done = tracker.Watermark >= 0 ? tracker.Watermark : committed ?? start;
             long? lag = end is { } e && done is { } d ? Math.Max(0, e - d) : null;
             partitions.Add(new KafkaPartitionStatus(tracker.Partition.Topic, tracker.Partition.Partition.Value, committed, end, lag, (int)Math.Min(int.MaxValue, tracker.UnfinishedOffsets), paused));

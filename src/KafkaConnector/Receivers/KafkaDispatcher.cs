@@ -154,7 +154,9 @@ internal sealed partial class KafkaDispatcher : IHostedService, IDisposable, IPo
         // instead of the node's consumer later, with the host believing it started.
         _ = _registry.Current;
         _invoker!.Start(); // so are the receiver stages
-        _rebalance = new NodeRebalanceHandler(_assignment!, _holds!, _scope, _scope.IsNode ? _cluster : null, _options, _clients.CreateConsumerConfig(null).Get("auto.offset.reset"), DateTimeOffset.UtcNow, _logger);
+        var autoOffsetReset = _clients.CreateConsumerConfig(null).Get("auto.offset.reset");
+        _startsAtEarliest = StartOffsetResolver.StartsAtEarliest(autoOffsetReset);
+        _rebalance = new NodeRebalanceHandler(_assignment!, _holds!, _scope, _scope.IsNode ? _cluster : null, _options, autoOffsetReset, DateTimeOffset.UtcNow, _logger);
         _lastPollTicks = Environment.TickCount64;
         _scheduler = new KeyedWorkScheduler<DispatchWork.Item>(_options.System.MaxConsumerThreads, _work!.ProcessAsync);
         _batches = new BatchCollector(ScheduleBatch);

@@ -91,12 +91,7 @@ public static class ReceiverBuilderExtensions
         }
 
         var filter = KafkaTopicFilter.Parse(topicFilter);
-        if (groupId is not null && filter.UsesPlaceholders)
-        {
-            throw new ArgumentException(
-                $"Receiver {type.Name} on '{filter}' in group '{groupId}': {KafkaTopicFilter.BroadcastPlaceholder} and {KafkaTopicFilter.NodePlaceholder} are read in the node's own group; a receiver in a group of its own names its topics.",
-                nameof(topicFilter));
-        }
+        ReceiverGroupRules.Check(type.Name, filter, groupId, nodeGroupId: null, nameof(topicFilter)); // the node's group is checked at start, once it is known
 
         builder.Services.TryAdd(new ServiceDescriptor(type, type, lifetime));
         var descriptor = new ReceiverDescriptor(type, filter, keyFilter, lifetime, policy, policyName, groupId, batch);

@@ -10,7 +10,8 @@ internal sealed class ReceiverRegistration
     private readonly byte[]? _key;
     private ReceiverPipeline? _pipeline;
     private KafkaReceiverError? _lastError;
-    private int _inFlight;
+    private long _dispatched;
+    private long _finished;
     private volatile bool _paused;
 
     private ReceiverRegistration(
@@ -37,7 +38,14 @@ internal sealed class ReceiverRegistration
     public string Id { get; set; }
 
     /// <summary>Its messages read and not yet finished (any thread).</summary>
-    public int InFlight => Volatile.Read(ref _inFlight);
+    public int InFlight
+    {
+        get
+        {
+            var finished = Volatile.Read(ref _finished); // first: a message finishing in between only lowers the figure
+            return (int)Math.Max(0, Volatile.Read(ref _dispatched) - finished);
+        }
+    }
 
     /// <summary>Paused on request: its dispatcher keeps its topics' partitions paused.</summary>
     public bool IsPaused
@@ -104,10 +112,14 @@ internal sealed class ReceiverRegistration
     /// <summary>Keeps the first pipeline built for this registration (two messages may race to build it).</summary>
     public ReceiverPipeline SetPipeline(ReceiverPipeline pipeline) => Interlocked.CompareExchange(ref _pipeline, pipeline, null) ?? pipeline;
 
-    /// <summary>A dispatcher handed it a message (<see cref="Finished"/> when the message is done or dropped).</summary>
-    public void Dispatched(int count = 1) => Interlocked.Add(ref _inFlight, count);
+    /// <summary>
+    /// Its dispatcher's poll thread handed it <paramref name="count"/> messages (<see cref="Finished"/> when
+    /// they are done or dropped). One writer, so no interlocked operation on the poll thread, the serial stage.
+    /// </summary>
+    public void Dispatched(int count = 1) => Volatile.Write(ref _dispatched, _dispatched + count);
 
-    public void Finished(int count = 1) => Interlocked.Add(ref _inFlight, -count);
+    /// <summary>Messages of its are done or dropped (any thread).</summary>
+    public void Finished(int count = 1) => Interlocked.Add(ref _finished, count);
 
     /// <summary>Its consumer is made anew: the next message builds a fresh pipeline (a stopped receiver runs again).</summary>
     public void ResetPipeline() => Volatile.Write(ref _pipeline, null);

@@ -106,28 +106,8 @@ internal sealed class ReceiverRegistry(
         return id;
     }
 
-    /// <summary>
-    /// A receiver group is a group of its own: not the node's, and not over the node's broadcast and node
-    /// topics, which carry the cluster's traffic and belong to the node's group.
-    /// </summary>
-    private void ValidateGroup(ReceiverRegistration registration)
-    {
-        if (registration.GroupId is not { } group)
-        {
-            return;
-        }
-
-        if (registration.Filter.UsesPlaceholders)
-        {
-            throw new ArgumentException(
-                $"Receiver {registration}: {KafkaTopicFilter.BroadcastPlaceholder} and {KafkaTopicFilter.NodePlaceholder} are read in the node's own group; a receiver in a group of its own names its topics.");
-        }
-
-        if (identity.Topics is { } topics && string.Equals(group, topics.GroupId, StringComparison.Ordinal))
-        {
-            throw new ArgumentException($"Receiver {registration}: '{group}' is the node's own consumer group; leave the group unset to read in it, or name another.");
-        }
-    }
+    private void ValidateGroup(ReceiverRegistration registration) =>
+        ReceiverGroupRules.Check(registration.Name, registration.Filter, registration.GroupId, identity.Topics?.GroupId);
 
     private static KafkaErrorPolicy? PolicyOf(ReceiverDescriptor descriptor, Dictionary<string, KafkaErrorPolicy> named)
     {
